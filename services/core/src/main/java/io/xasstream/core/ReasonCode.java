@@ -1,0 +1,63 @@
+package io.xasstream.core;
+
+/**
+ * Why a spectrum was refused: every refusal carries one of these codes to the dead-letter topic.
+ *
+ * <p>The names are a public contract (they appear in {@code RejectedSpectrum.reasonCode}, in metrics labels
+ * and in dashboards): add codes, never rename or remove one.
+ */
+public enum ReasonCode {
+    // --- decoding (the bytes on the topic) ---
+    /** The bytes are not a complete Avro message (truncated, garbage, wrong header). */
+    DECODE_FAILED(Stage.DECODE),
+    /** The message names a schema fingerprint / registry id this service does not know. */
+    UNKNOWN_SCHEMA(Stage.DECODE),
+    /** The message is larger than the configured maximum. */
+    MESSAGE_TOO_LARGE(Stage.DECODE),
+
+    // --- record shape (decoded, but not a usable spectrum) ---
+    /** A required field is missing or empty (no energy axis, no mu and no raw channels, no element ...). */
+    MISSING_FIELD(Stage.VALIDATE),
+    /** Arrays that must have one value per energy point have different lengths. */
+    LENGTH_MISMATCH(Stage.VALIDATE),
+    /** Fewer energy points than the minimum the preprocessing needs. */
+    TOO_FEW_POINTS(Stage.VALIDATE),
+    /** Energies decrease somewhere. */
+    NON_MONOTONIC_ENERGY(Stage.VALIDATE),
+    /** Two energies are equal. */
+    DUPLICATE_ENERGY(Stage.VALIDATE),
+    /** NaN or infinity in energy, mu or a channel. */
+    NON_FINITE_VALUE(Stage.VALIDATE),
+    /** The incident-flux channel i0 is zero or negative, so mu cannot be derived. */
+    NON_POSITIVE_I0(Stage.VALIDATE),
+    /** The element symbol is not a chemical element (or outside the tabulated range). */
+    UNKNOWN_ELEMENT(Stage.VALIDATE),
+
+    // --- preprocessing ---
+    /** No edge was found within the window expected for the element and edge. */
+    EDGE_NOT_FOUND(Stage.PREPROCESS),
+    /** The fitted edge step is zero or negative. */
+    NON_POSITIVE_EDGE_STEP(Stage.PREPROCESS),
+    /** The spectrum does not cover the model's energy grid (and the manifest does not allow padding). */
+    GRID_NOT_COVERED(Stage.PREPROCESS),
+
+    // --- routing / inference ---
+    /** No model is served for this element and edge. */
+    NO_MODEL(Stage.ROUTE),
+    /** The model run failed for this record. */
+    INFERENCE_FAILED(Stage.INFER);
+
+    private final Stage stage;
+
+    ReasonCode(Stage stage) {
+        this.stage = stage;
+    }
+
+    /** The pipeline stage at which this reason is normally detected. */
+    public Stage stage() {
+        return stage;
+    }
+
+    /** Pipeline stages, as recorded in {@code RejectedSpectrum.stage}. */
+    public enum Stage { DECODE, VALIDATE, PREPROCESS, ROUTE, INFER, PUBLISH }
+}
