@@ -1,0 +1,94 @@
+package io.xasstream.app.cli;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import io.xasstream.app.demo.DemoFeeder;
+import io.xasstream.app.demo.DemoSeries;
+import io.xasstream.app.platform.KafkaPlatform;
+import io.xasstream.app.platform.ServiceHost;
+import io.xasstream.app.send.SpectrumPublisher;
+import io.xasstream.common.config.XasConfig;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Everything on one machine: embedded Kafka, the services, and a synthetic operando experiment streaming in. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start an embedded Kafka broker (unless bootstrap.servers is set), create the topics, start "
+                + "the services and stream a bundled synthetic operando series (Cu reduction) into them. Prints "
+                + "the URLs; Ctrl-C stops everything cleanly.")
+public final class DemoCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
+
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Stop by itself after SECONDS (0: run until Ctrl-C).")
+    double duration;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        XasConfig requested = config.load();
+        DemoSeries series = DemoSeries.load(requested.get(XasConfig.DEMO_SERIES));
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "xasstream-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (KafkaPlatform kafka = KafkaPlatform.start(requested);
+             ServiceHost host = ServiceHost.start(kafka.config(), "xasstream-demo")) {
+            XasConfig cfg = kafka.config();
+            host.readiness().register("kafka", () -> true);
+            SpectrumPublisher publisher = new SpectrumPublisher(kafka.clients(), kafka.topics().spectra,
+                    host.metrics(), "demo");
+            host.deploy(new DemoFeeder(series, publisher, cfg.get(XasConfig.DEMO_RATE), cfg.get(XasConfig.DEMO_LOOP)),
+                    new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+            String bootstrap = cfg.get(XasConfig.BOOTSTRAP_SERVERS);
+            String mgmt = host.managementUrl(cfg);
+            out.println();
+            out.println("xasstream demo is running" + (kafka.isEmbedded() ? " on an embedded Kafka broker" : ""));
+            out.println("  Kafka bootstrap servers : " + bootstrap);
+            out.println("  topics                  : " + kafka.topics().all());
+            out.println("  health                  : " + mgmt + "/health");
+            out.println("  readiness               : " + mgmt + "/ready");
+            out.println("  metrics (Prometheus)    : " + mgmt + "/metrics");
+            out.println("  streaming               : series '" + series.name() + "', " + series.spectra().size()
+                    + " spectra at " + cfg.get(XasConfig.DEMO_RATE) + "/s into " + kafka.topics().spectra.name());
+            out.println("  watch it                : ./xasstream tail --topic spectra -b " + bootstrap);
+            out.println("Press Ctrl-C to stop.");
+            out.flush();
+            if (duration > 0) {
+                stop.await((long) (duration * 1000), TimeUnit.MILLISECONDS);
+            } else {
+                stop.await();
+            }
+            out.println("stopping ...");
+            out.flush();
+            publisher.close();
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running and waits for `stopped`
+            }
+        }
+        out.println("stopped");
+        out.flush();
+        return 0;
+    }
+}

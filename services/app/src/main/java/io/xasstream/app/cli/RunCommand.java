@@ -1,0 +1,52 @@
+package io.xasstream.app.cli;
+
+import io.xasstream.app.platform.KafkaPlatform;
+import io.xasstream.app.platform.ServiceHost;
+import io.xasstream.common.config.XasConfig;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+
+/** Runs the services against an external Kafka cluster until stopped (SIGTERM / Ctrl-C). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start the services against the Kafka cluster named by bootstrap.servers (in --config FILE, "
+                + "XASSTREAM_BOOTSTRAP_SERVERS or --bootstrap-servers). Missing topics are created when "
+                + "topics.create=true. Stops cleanly on SIGTERM.")
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        XasConfig cfg = config.load();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "xasstream-shutdown"));
+        try (KafkaPlatform kafka = KafkaPlatform.connect(cfg);
+             ServiceHost host = ServiceHost.start(kafka.config(), "xasstream")) {
+            host.readiness().register("kafka", () -> true);
+            out.println("xasstream running against " + cfg.get(XasConfig.BOOTSTRAP_SERVERS) + "; management on "
+                    + host.managementUrl(cfg));
+            out.println("configuration: " + cfg);
+            out.flush();
+            stop.await();
+        } finally {
+            stopped.countDown();
+        }
+        return 0;
+    }
+}
