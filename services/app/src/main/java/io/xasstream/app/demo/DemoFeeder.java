@@ -54,7 +54,8 @@ public final class DemoFeeder extends VerticleBase {
             pass++;
         }
         SpectrumFile file = series.spectra().get(next++);
-        String sample = file.sampleName().orElse(series.name());
+        // The sample id is a key component: keep it short and slash-free; the long name stays in metadata.
+        String sample = series.name();
         var ctx = new SpectrumRecords.Context(UUID.randomUUID().toString(),
                 file.header().getOrDefault("Facility.name", "demo"), file.header().getOrDefault("Beamline.name", "demo"),
                 "demo-" + series.name() + "-" + pass, sample, "scan-" + next, null, null, Instant.now(),
