@@ -31,7 +31,8 @@ public final class ConfigCommand implements Callable<Integer> {
             out.println("| setting | type | default | environment variable | meaning |");
             out.println("|---|---|---|---|---|");
             for (Setting<?> s : XasConfig.settings()) {
-                out.printf("| `%s` | %s | `%s` | `%s` | %s |%n", s.name(), s.type(), render(s, s.defaultValue()),
+                String def = render(s, s.defaultValue());
+                out.printf("| `%s` | %s | %s | `%s` | %s |%n", s.name(), s.type(), def.isEmpty() ? "*(empty)*" : "`" + def + "`",
                         s.envName(), s.doc() + (s.rule().isEmpty() ? "" : " (" + s.rule() + ")"));
             }
             out.printf("| `kafka.client.*` | string | | `XASSTREAM_KAFKA_CLIENT_*` | Passed verbatim to every Kafka "
