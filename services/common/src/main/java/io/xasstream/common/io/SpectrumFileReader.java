@@ -1,5 +1,7 @@
 package io.xasstream.common.io;
 
+import io.xasstream.core.SpectrumRejectedException;
+import io.xasstream.core.preprocess.MuFromChannels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -171,11 +173,13 @@ public final class SpectrumFileReader {
             mode = direct.get().contains("fluor") ? SpectrumFile.Mode.FLUORESCENCE
                     : direct.get().contains("trans") ? SpectrumFile.Mode.TRANSMISSION : SpectrumFile.Mode.UNKNOWN;
         } else if (channels.containsKey(ColumnNames.I0) && channels.containsKey(ColumnNames.ITRANS)) {
-            mu = ChannelMath.transmission(channels.get(ColumnNames.I0), channels.get(ColumnNames.ITRANS));
+            mu = derive(source, () -> MuFromChannels.transmission(channels.get(ColumnNames.I0),
+                    channels.get(ColumnNames.ITRANS)));
             muSource = "ln(" + names.get(index.get(ColumnNames.I0)) + "/" + names.get(index.get(ColumnNames.ITRANS)) + ")";
             mode = SpectrumFile.Mode.TRANSMISSION;
         } else if (channels.containsKey(ColumnNames.I0) && channels.containsKey(ColumnNames.IFLUOR)) {
-            mu = ChannelMath.fluorescence(channels.get(ColumnNames.I0), channels.get(ColumnNames.IFLUOR));
+            mu = derive(source, () -> MuFromChannels.fluorescence(channels.get(ColumnNames.I0),
+                    channels.get(ColumnNames.IFLUOR)));
             muSource = names.get(index.get(ColumnNames.IFLUOR)) + "/" + names.get(index.get(ColumnNames.I0));
             mode = SpectrumFile.Mode.FLUORESCENCE;
         } else if (names.size() >= 2 && !index.containsKey(ColumnNames.I0)) {
@@ -192,7 +196,9 @@ public final class SpectrumFileReader {
         if (index.containsKey(ColumnNames.MUREFER)) {
             referenceMu = columns[index.get(ColumnNames.MUREFER)];
         } else if (channels.containsKey(ColumnNames.ITRANS) && channels.containsKey(ColumnNames.IREFER)) {
-            referenceMu = ChannelMath.reference(channels.get(ColumnNames.ITRANS), channels.get(ColumnNames.IREFER));
+            // The reference foil sits behind the sample: its mu is ln(itrans/irefer).
+            referenceMu = derive(source, () -> MuFromChannels.transmission(channels.get(ColumnNames.ITRANS),
+                    channels.get(ColumnNames.IREFER)));
         }
 
         Map<String, String> lower = new LinkedHashMap<>();
@@ -215,6 +221,18 @@ public final class SpectrumFileReader {
         });
         return new SpectrumFile(source, energy, mu, muSource, channels, referenceMu, element, edge, sample, mode,
                 start, conditions, header);
+    }
+
+    private interface Derivation {
+        double[] apply() throws SpectrumRejectedException;
+    }
+
+    private static double[] derive(String source, Derivation d) throws SpectrumFileException {
+        try {
+            return d.apply();
+        } catch (SpectrumRejectedException e) {
+            throw new SpectrumFileException(source, 0, "cannot derive mu: " + e.reason() + ": " + e.getMessage());
+        }
     }
 
     private static List<String> columnNames(int width, Map<Integer, String> tags, List<String> labelLine) {

@@ -8,7 +8,7 @@ package io.xasstream.core.edges;
  * calibration.
  */
 public record EdgeWindow(double below, double above) {
-    /** ±50 eV: the 42 reference spectra of Mn, Fe, Cu, Ni, V K edges lie within -12 … +19 eV of the table. */
+    /** ±50 eV: Larch's E0 of the 42 shared reference spectra (Mn, Fe, Cu, Ni, V K) lies -11 … +18 eV from the table. */
     public static final EdgeWindow DEFAULT = new EdgeWindow(50.0, 50.0);
 
     public EdgeWindow {

@@ -1,0 +1,101 @@
+"""Training of ensemble members (bootstrap resamples of the training split, early stopping on validation)."""
+import copy
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import nets
+
+BETA = 0.5          # beta-NLL (Seitzer et al. 2022): keeps the mean fit sharp while learning the variance
+DIST_WEIGHT = 4.0   # the distance head is one number against 32 G2 terms
+BATCH = 128
+MAX_EPOCHS = {"mlp": 400, "cnn": 250}
+PATIENCE = 40
+LR = 2e-3
+WEIGHT_DECAY = 1e-4
+INPUT_NOISE = 0.003  # Gaussian noise on the normalised spectrum (input units) during training
+
+
+def setup(threads=2):
+    torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True)
+
+
+def seed_all(seed):
+    torch.manual_seed(seed)
+    np.random.seed(seed % (2 ** 32))
+
+
+def bnll(mu, var, y, beta=BETA):
+    l = 0.5 * (torch.log(var) + (y - mu) ** 2 / var)
+    return l * var.detach() ** beta if beta else l
+
+
+class Standardiser:
+    """Per-feature mean/std (std floored) of the training inputs or targets."""
+
+    def __init__(self, a, floor=1e-3):
+        self.mean = a.mean(0)
+        self.std = np.maximum(a.std(0), floor)
+
+    def __call__(self, a):
+        return (a - self.mean) / self.std
+
+
+def pdf_loss(model, xb, gb, db, beta=BETA):
+    g_mu, g_var, d_mu, d_var = model(xb)
+    return bnll(g_mu, g_var, gb, beta).mean() + DIST_WEIGHT * bnll(d_mu, d_var, db, beta).mean()
+
+
+def cn_loss(model, xb, cb):
+    return F.cross_entropy(model(xb), cb)
+
+
+def train_member(task, arch, xs, ys, xv, yv, seed, n_classes=None, bootstrap=True, noise_scale=None, log=None):
+    """xs: standardised inputs (float32 tensor); ys: tuple of target tensors (pdf: g2, dist; cn: class index).
+    Returns the best-on-validation model (eval mode) and a dict of training facts."""
+    seed_all(seed)
+    n = xs.shape[0]
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n, n) if bootstrap else np.arange(n)
+    idx_t = torch.from_numpy(idx)
+    model = nets.PDFNet(arch, xs.shape[1]) if task == "pdf" else nets.CNNet(arch, xs.shape[1], n_classes)
+    opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=15)
+    loss_fn = pdf_loss if task == "pdf" else cn_loss
+    best, best_state, best_epoch, bad = float("inf"), None, -1, 0
+    t0 = time.time()
+    gen = torch.Generator().manual_seed(seed)
+    epoch = 0
+    for epoch in range(MAX_EPOCHS[arch]):
+        model.train()
+        perm = idx_t[torch.randperm(n, generator=gen)]
+        for s in range(0, n, BATCH):
+            b = perm[s:s + BATCH]
+            xb = xs[b]
+            if noise_scale is not None:
+                xb = xb + torch.randn(xb.shape, generator=gen) * noise_scale
+            loss = loss_fn(model, xb, *[y[b] for y in ys])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        model.eval()
+        with torch.no_grad():
+            v = float(loss_fn(model, xv, *yv))
+        sched.step(v)
+        if v < best - 1e-5:
+            best, best_state, best_epoch, bad = v, copy.deepcopy(model.state_dict()), epoch, 0
+        else:
+            bad += 1
+            if bad >= PATIENCE:
+                break
+    model.load_state_dict(best_state)
+    model.eval()
+    facts = {"seed": seed, "best_epoch": best_epoch, "epochs": epoch + 1, "val_loss": best,
+             "seconds": round(time.time() - t0, 1)}
+    if log:
+        log("  %s %s member seed %d: best epoch %d/%d, val loss %.4f, %.0f s" % (
+            task, arch, seed, best_epoch, epoch + 1, best, facts["seconds"]))
+    return model, facts
