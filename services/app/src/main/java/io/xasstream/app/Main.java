@@ -3,6 +3,7 @@ package io.xasstream.app;
 import io.xasstream.app.cli.ConfigCommand;
 import io.xasstream.app.cli.DemoCommand;
 import io.xasstream.app.cli.NormalizeCommand;
+import io.xasstream.app.cli.PredictCommand;
 import io.xasstream.app.cli.RunCommand;
 import io.xasstream.app.cli.SendCommand;
 import io.xasstream.app.cli.TailCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "xasstream", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streams x-ray absorption spectra through Kafka into local structure (pseudo-PDF, "
                 + "coordination number, oxidation state) with uncertainties.",
-        subcommands = {DemoCommand.class, SendCommand.class, TailCommand.class, RunCommand.class, NormalizeCommand.class,
+        subcommands = {DemoCommand.class, SendCommand.class, TailCommand.class, RunCommand.class, NormalizeCommand.class, PredictCommand.class,
                 ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +63,16 @@ public final class XasConfig {
     public static final Setting<Integer> MANAGEMENT_PORT = Setting.integer("management.port", 8081, 0, 65535,
             "Port of the management server; 0 picks a free port.");
 
+    // --- models / inference ---
+    public static final Setting<String> MODELS_MANIFEST = Setting.string("models.manifest", "models/manifest.json",
+            "Model manifest; a relative path is resolved against XASSTREAM_HOME (set by ./xasstream), else the "
+                    + "working directory.");
+    public static final Setting<ExecutionDevice> EXECUTION_PROVIDER = Setting.oneOf("inference.execution-provider",
+            ExecutionDevice.class, ExecutionDevice.AUTO, "ONNX Runtime execution provider: cpu, cuda, or auto "
+                    + "(CUDA when it loads, else CPU with one warning).");
+    public static final Setting<Integer> INTRA_OP_THREADS = Setting.integer("inference.intra-op-threads", 0, 0, 256,
+            "ONNX Runtime threads per model session; 0 lets ONNX Runtime choose.");
+
     // --- demo ---
     public static final Setting<String> DEMO_SERIES = Setting.string("demo.series", "cu-reduction",
             "Bundled synthetic operando series the demo streams in.");
@@ -80,6 +89,7 @@ public final class XasConfig {
             TOPIC_PARTITIONS, TOPIC_REPLICATION, TOPIC_CREATE, SPECTRA_RETENTION_MS, RESULTS_RETENTION_MS,
             SERDE_FORMAT, REGISTRY_URL, REGISTRY_AUTH, MAX_MESSAGE_BYTES,
             MANAGEMENT_HOST, MANAGEMENT_PORT,
+            MODELS_MANIFEST, EXECUTION_PROVIDER, INTRA_OP_THREADS,
             DEMO_SERIES, DEMO_RATE, DEMO_LOOP);
 
     private final Map<Setting<?>, Object> values;
@@ -92,24 +102,9 @@ public final class XasConfig {
         this.kafkaClient = kafkaClient;
     }
 
-    /** Every declared setting, in documentation order (modules may add theirs with {@link #register}). */
-    public static synchronized List<Setting<?>> settings() {
-        List<Setting<?>> all = new ArrayList<>(ALL);
-        all.addAll(EXTRA);
-        return all;
-    }
-
-    private static final List<Setting<?>> EXTRA = new ArrayList<>();
-
-    /** Lets a service module declare its own settings (called from its settings class's static initialiser). */
-    public static synchronized void register(Setting<?>... settings) {
-        for (Setting<?> s : settings) {
-            boolean known = ALL.stream().anyMatch(a -> a.name().equals(s.name()))
-                    || EXTRA.stream().anyMatch(a -> a.name().equals(s.name()));
-            if (!known) {
-                EXTRA.add(s);
-            }
-        }
+    /** Every declared setting, in documentation order. */
+    public static List<Setting<?>> settings() {
+        return ALL;
     }
 
     /** Defaults only. */
@@ -238,6 +233,13 @@ public final class XasConfig {
     /** Where the value of a setting came from: default, file ..., environment or override. */
     public String origin(Setting<?> setting) {
         return origins.getOrDefault(setting, "default");
+    }
+
+    /** A path setting resolved against XASSTREAM_HOME when relative (the launcher sets it to the repository). */
+    public java.nio.file.Path path(Setting<String> setting, Map<String, String> env) {
+        java.nio.file.Path p = java.nio.file.Path.of(get(setting));
+        String home = env.get("XASSTREAM_HOME");
+        return p.isAbsolute() || home == null || home.isBlank() ? p : java.nio.file.Path.of(home).resolve(p);
     }
 
     /** True when no external cluster is configured, i.e. the embedded broker must be started. */

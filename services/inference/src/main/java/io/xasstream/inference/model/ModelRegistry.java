@@ -3,6 +3,7 @@ package io.xasstream.inference.model;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.xasstream.common.config.ExecutionDevice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ public final class ModelRegistry implements AutoCloseable {
      * @param intraOpThreads ONNX Runtime threads per session (0: its default)
      * @throws IOException when the manifest or a model file is unreadable or a sha256 does not match
      */
-    public static ModelRegistry load(Path manifestFile, ExecutionProvider provider, int intraOpThreads)
+    public static ModelRegistry load(Path manifestFile, ExecutionDevice device, int intraOpThreads)
             throws IOException {
         ModelManifest manifest = ModelManifest.read(manifestFile);
         Path base = manifestFile.toAbsolutePath().getParent();
@@ -57,12 +58,12 @@ public final class ModelRegistry implements AutoCloseable {
                 if (intraOpThreads > 0) {
                     options.setIntraOpNumThreads(intraOpThreads);
                 }
-                String device = provider.configure(options, 0);
+                String used = ExecutionProviders.configure(device, options, 0);
                 OrtSession session = env.createSession(file.toString(), options);
-                LoadedModel model = new LoadedModel(e, env, session, device);
+                LoadedModel model = new LoadedModel(e, env, session, used);
                 model.run(new float[1][model.inputSize()]); // warm-up: first run allocates and plans
                 loaded.add(model);
-                LOG.info("loaded model {} ({} {}, task {}) on {}", e.ref(), e.element(), e.edge(), e.task(), device);
+                LOG.info("loaded model {} ({} {}, task {}) on {}", e.ref(), e.element(), e.edge(), e.task(), used);
             }
         } catch (OrtException | RuntimeException ex) {
             closeAll(loaded);

@@ -1,0 +1,252 @@
+package io.xasstream.inference.predict;
+
+import ai.onnxruntime.OrtException;
+import io.xasstream.core.ReasonCode;
+import io.xasstream.core.SpectrumRejectedException;
+import io.xasstream.core.edges.AbsorptionEdges;
+import io.xasstream.core.edges.Edge;
+import io.xasstream.core.preprocess.NormalizationParams;
+import io.xasstream.core.preprocess.PreprocessedSpectrum;
+import io.xasstream.core.preprocess.PreprocessingSpec;
+import io.xasstream.core.preprocess.Preprocessor;
+import io.xasstream.inference.model.LoadedModel;
+import io.xasstream.inference.model.ModelManifest;
+import io.xasstream.inference.model.ModelRegistry;
+import io.xasstream.schema.common.AbsorptionEdge;
+import io.xasstream.schema.result.InferenceResult;
+import io.xasstream.schema.result.ModelRef;
+import io.xasstream.schema.result.OodEstimate;
+import io.xasstream.schema.result.Preprocessing;
+import io.xasstream.schema.result.Timings;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Spectra → InferenceResults: each spectrum is preprocessed as each of its models' manifests say, then every model
+ * runs once on the whole batch, and the outputs are assembled with uncertainties and provenance.
+ */
+public final class Predictor {
+    /** Task names used in the manifest. */
+    public static final String PDF = "pdf";
+    public static final String CN = "coordination_number";
+    public static final String OXIDATION = "oxidation_state";
+
+    private final ModelRegistry registry;
+    private final Clock clock;
+
+    public Predictor(ModelRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /** One outcome per input, in input order; a failure of one input never affects another. */
+    public List<Outcome> predict(List<SpectrumInput> inputs) {
+        int n = inputs.size();
+        Outcome[] outcomes = new Outcome[n];
+        List<Map<LoadedModel, PreprocessedSpectrum>> prepared = new ArrayList<>(n);
+        Map<LoadedModel, List<Integer>> batches = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            SpectrumInput in = inputs.get(i);
+            try {
+                Map<LoadedModel, PreprocessedSpectrum> byModel = prepare(in);
+                prepared.add(byModel);
+                for (LoadedModel m : byModel.keySet()) {
+                    batches.computeIfAbsent(m, k -> new ArrayList<>()).add(i);
+                }
+            } catch (SpectrumRejectedException e) {
+                prepared.add(null);
+                outcomes[i] = Outcome.rejected(in, e);
+            }
+        }
+        Map<LoadedModel, Map<Integer, Map<String, float[]>>> outputs = new HashMap<>();
+        for (Map.Entry<LoadedModel, List<Integer>> b : batches.entrySet()) {
+            LoadedModel model = b.getKey();
+            List<Integer> rows = b.getValue();
+            float[][] batch = new float[rows.size()][];
+            for (int r = 0; r < rows.size(); r++) {
+                batch[r] = toFloats(prepared.get(rows.get(r)).get(model).modelInput());
+            }
+            try {
+                Map<String, float[][]> out = model.run(batch);
+                Map<Integer, Map<String, float[]>> perRow = new HashMap<>();
+                for (int r = 0; r < rows.size(); r++) {
+                    Map<String, float[]> row = new HashMap<>();
+                    for (Map.Entry<String, float[][]> o : out.entrySet()) {
+                        row.put(o.getKey(), o.getValue()[r]);
+                    }
+                    perRow.put(rows.get(r), row);
+                }
+                outputs.put(model, perRow);
+            } catch (OrtException | RuntimeException e) {
+                for (int row : rows) {
+                    if (outcomes[row] == null) {
+                        outcomes[row] = Outcome.rejected(inputs.get(row), new SpectrumRejectedException(
+                                ReasonCode.INFERENCE_FAILED, model.entry().ref() + ": " + e.getMessage(), e));
+                    }
+                }
+            }
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        for (int i = 0; i < n; i++) {
+            if (outcomes[i] == null) {
+                outcomes[i] = Outcome.ok(inputs.get(i), assemble(inputs.get(i), prepared.get(i), outputs, i, now));
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    private Map<LoadedModel, PreprocessedSpectrum> prepare(SpectrumInput in) throws SpectrumRejectedException {
+        if (in.element() == null || AbsorptionEdges.atomicNumber(in.element()).isEmpty()) {
+            throw new SpectrumRejectedException(ReasonCode.UNKNOWN_ELEMENT, "'" + in.element()
+                    + "' is not a chemical element");
+        }
+        Edge edge;
+        try {
+            edge = Edge.parse(in.edge());
+        } catch (IllegalArgumentException e) {
+            throw new SpectrumRejectedException(ReasonCode.NO_MODEL, "no model for the " + in.edge() + " edge");
+        }
+        List<LoadedModel> models = registry.forEdge(in.element(), edge.name());
+        if (models.isEmpty()) {
+            throw new SpectrumRejectedException(ReasonCode.NO_MODEL, "no model serves " + in.element() + " "
+                    + edge + " (models: " + registry.models().stream().map(m -> m.entry().element() + " "
+                    + m.entry().edge() + " " + m.entry().task()).distinct().toList() + ")");
+        }
+        double[] energy = in.energy();
+        if (in.energyShift() != null && in.energyShift() != 0.0) {
+            energy = energy.clone();
+            for (int k = 0; k < energy.length; k++) {
+                energy[k] += in.energyShift();
+            }
+        }
+        Map<ModelManifest.Input, PreprocessedSpectrum> byInput = new HashMap<>();
+        Map<LoadedModel, PreprocessedSpectrum> out = new LinkedHashMap<>();
+        for (LoadedModel m : models) {
+            PreprocessedSpectrum p = byInput.get(m.entry().input());
+            if (p == null) {
+                PreprocessingSpec spec = m.spec();
+                if (in.e0() != null) {
+                    NormalizationParams np = spec.normalization().withE0(in.e0());
+                    spec = spec.withNormalization(np);
+                }
+                p = Preprocessor.preprocess(energy, in.mu(), in.referenceMu(), in.element(), edge, spec);
+                byInput.put(m.entry().input(), p);
+            }
+            out.put(m, p);
+        }
+        return out;
+    }
+
+    private InferenceResult assemble(SpectrumInput in, Map<LoadedModel, PreprocessedSpectrum> prepared,
+                                     Map<LoadedModel, Map<Integer, Map<String, float[]>>> outputs, int row,
+                                     Instant now) {
+        InferenceResult.Builder b = InferenceResult.newBuilder()
+                .setSpectrumId(in.spectrumId()).setKey(in.key()).setSource(in.source()).setXfel(in.xfel())
+                .setElement(in.element()).setEdge(edge(in.edge()))
+                .setConditions(in.conditions() == null ? Map.of() : new LinkedHashMap<>(in.conditions()))
+                .setTimings(Timings.newBuilder().setAcquiredAt(in.acquiredAt()).setReceivedAt(in.receivedAt())
+                        .setInferredAt(now).build());
+        List<ModelRef> refs = new ArrayList<>();
+        List<String> flags = new ArrayList<>();
+        OodEstimate ood = null;
+        PreprocessedSpectrum provenance = null;
+        for (Map.Entry<LoadedModel, PreprocessedSpectrum> e : prepared.entrySet()) {
+            ModelManifest.Entry entry = e.getKey().entry();
+            Map<String, float[]> o = outputs.get(e.getKey()).get(row);
+            refs.add(ModelRef.newBuilder().setTask(entry.task()).setId(entry.id()).setVersion(entry.version())
+                    .setSha256(entry.sha256()).build());
+            if (provenance == null || PDF.equals(entry.task())) {
+                provenance = e.getValue();
+            }
+            switch (entry.task()) {
+                case PDF -> {
+                    b.setPdf(Estimates.pdf(entry.curve().r(), o.get("pdf_mean"), o.get("pdf_std")));
+                    if (o.containsKey("distance_mean")) {
+                        b.setFirstShellDistance(Estimates.scalar(o.get("distance_mean")[0],
+                                o.get("distance_std")[0], unit(entry, "distance", "angstrom")));
+                    }
+                }
+                case CN -> b.setCoordinationNumber(Estimates.classes(entry.classes(), o.get("probabilities"),
+                        o.get("probability_std")));
+                case OXIDATION -> b.setOxidationState(Estimates.classes(entry.classes(), o.get("probabilities"),
+                        o.get("probability_std")));
+                default -> flags.add("UNKNOWN_TASK_" + entry.task().toUpperCase(Locale.ROOT));
+            }
+            if (o.containsKey("ood_score") && entry.ood() != null) {
+                double score = o.get("ood_score")[0];
+                boolean flagged = score > entry.ood().threshold();
+                if (ood == null || flagged && !ood.getFlagged() || score / entry.ood().threshold()
+                        > ood.getScore() / ood.getThreshold()) {
+                    ood = OodEstimate.newBuilder().setScore(score).setThreshold(entry.ood().threshold())
+                            .setFlagged(flagged || ood != null && ood.getFlagged()).build();
+                }
+            }
+        }
+        if (ood == null) {
+            // No OOD score for this edge: say so rather than claim the spectrum is in distribution.
+            flags.add("NO_OOD_SCORE");
+            ood = OodEstimate.newBuilder().setScore(Double.NaN).setThreshold(Double.NaN).setFlagged(false).build();
+        } else if (ood.getFlagged()) {
+            flags.add("OUT_OF_DISTRIBUTION");
+        }
+        if (provenance.energyShift() != 0.0) {
+            flags.add("CALIBRATED_BY_REFERENCE");
+        }
+        b.setModels(refs).setOod(ood).setQualityFlags(flags).setPreprocessing(preprocessing(provenance, in));
+        return b.build();
+    }
+
+    private static Preprocessing preprocessing(PreprocessedSpectrum p, SpectrumInput in) {
+        NormalizationParams u = p.normalization().resolved();
+        Map<String, Double> params = new LinkedHashMap<>();
+        params.put("pre1", u.pre1());
+        params.put("pre2", u.pre2());
+        params.put("norm1", u.norm1());
+        params.put("norm2", u.norm2());
+        params.put("nnorm", u.nnorm().doubleValue());
+        params.put("nvict", (double) u.nvict());
+        params.put("tabulatedEdgeEv", p.tabulatedEdge());
+        String method = in.e0() != null ? "fixed" : p.energyShift() != 0.0 ? "reference" : "derivative";
+        double shift = p.energyShift() + (in.energyShift() == null ? 0.0 : in.energyShift());
+        return Preprocessing.newBuilder()
+                .setE0Ev(p.normalization().e0()).setE0Method(method).setEnergyShiftEv(shift)
+                .setEdgeStep(p.normalization().edgeStep()).setParameters(params)
+                .setGridId(p.spec().grid() == null ? "" : gridId(p))
+                .setAlgorithm("larch-0.9.58 pre_edge (xasstream core), signal " + p.spec().signal().name()
+                        .toLowerCase(Locale.ROOT))
+                .build();
+    }
+
+    private static String gridId(PreprocessedSpectrum p) {
+        var g = p.spec().grid();
+        return String.format(Locale.ROOT, "%s:%g:%g:%d", g.reference() == io.xasstream.core.preprocess.EnergyGrid
+                .Reference.RELATIVE_TO_E0 ? "e0" : "abs", g.point(0), g.point(g.size() - 1), g.size());
+    }
+
+    private static String unit(ModelManifest.Entry e, String key, String fallback) {
+        return e.units() != null && e.units().containsKey(key) ? e.units().get(key) : fallback;
+    }
+
+    private static AbsorptionEdge edge(String edge) {
+        try {
+            return AbsorptionEdge.valueOf(edge.trim().toUpperCase(Locale.ROOT));
+        } catch (RuntimeException e) {
+            return AbsorptionEdge.UNKNOWN;
+        }
+    }
+
+    private static float[] toFloats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+}
