@@ -73,6 +73,23 @@ public final class XasConfig {
     public static final Setting<Integer> INTRA_OP_THREADS = Setting.integer("inference.intra-op-threads", 0, 0, 256,
             "ONNX Runtime threads per model session; 0 lets ONNX Runtime choose.");
 
+    // --- monitor (Kafka Streams) ---
+    public static final Setting<String> MONITOR_APPLICATION_ID = Setting.string("monitor.application-id",
+            "xasstream-monitor", "Kafka Streams application.id of the operando monitor (its consumer group and "
+                    + "changelog prefix).");
+    public static final Setting<String> MONITOR_STATE_DIR = Setting.string("monitor.state-dir", "",
+            "Kafka Streams state directory; empty: a temporary directory.");
+    public static final Setting<Integer> MONITOR_WINDOW_COUNT = Setting.integer("monitor.window.count", 20, 2, 100_000,
+            "Rolling statistics over the last N results of a sample.");
+    public static final Setting<Long> MONITOR_WINDOW_MS = Setting.longValue("monitor.window.duration-ms", 60_000L, 1L,
+            "Rolling statistics over the results of the last T milliseconds (acquisition time).");
+    public static final Setting<Double> MONITOR_CUSUM_THRESHOLD = Setting.decimal("monitor.cusum.threshold", 5.0, 0.0,
+            "Change-point decision threshold h (in standard deviations) of the CUSUM detector.");
+    public static final Setting<Double> MONITOR_CUSUM_DRIFT = Setting.decimal("monitor.cusum.drift", 0.5, 0.0,
+            "CUSUM allowance k (in standard deviations): shifts smaller than about 2k are ignored.");
+    public static final Setting<Integer> MONITOR_HTTP_PORT = Setting.integer("monitor.http.port", 8082, 0, 65535,
+            "Port of the monitor's query API (sample state, time series, alerts); 0 picks a free port.");
+
     // --- demo ---
     public static final Setting<String> DEMO_SERIES = Setting.string("demo.series", "cu-reduction",
             "Bundled synthetic operando series the demo streams in.");
@@ -90,6 +107,8 @@ public final class XasConfig {
             SERDE_FORMAT, REGISTRY_URL, REGISTRY_AUTH, MAX_MESSAGE_BYTES,
             MANAGEMENT_HOST, MANAGEMENT_PORT,
             MODELS_MANIFEST, EXECUTION_PROVIDER, INTRA_OP_THREADS,
+            MONITOR_APPLICATION_ID, MONITOR_STATE_DIR, MONITOR_WINDOW_COUNT, MONITOR_WINDOW_MS,
+            MONITOR_CUSUM_THRESHOLD, MONITOR_CUSUM_DRIFT, MONITOR_HTTP_PORT,
             DEMO_SERIES, DEMO_RATE, DEMO_LOOP);
 
     private final Map<Setting<?>, Object> values;
