@@ -178,3 +178,112 @@ def calibrate(data_dir, chosen):
     save_json(res, result_path("calibration"))
     log("calibration: %s" % res)
     return res
+
+
+# ---------------------------------------------------------------- fusion, export, ONNX check
+
+def build_fused(data_dir, chosen, cal):
+    tr, va, classes = E.splits(data_dir)
+    p = E.Prepared(tr, va, classes)
+    n_in = tr["x"].shape[1]
+    ood = fuse.fit_ood(p.sx(tr["x"]))
+    pdf = fuse.FusedPDF(load_members("pdf", chosen["pdf"], n_in, len(classes)), p.sx.mean, p.sx.std,
+                        p.sg.mean, p.sg.std, p.sd.mean, p.sd.std, cal["g2_scale"], cal["dist_scale"], ood).eval()
+    cn = fuse.FusedCN(load_members("cn", chosen["cn"], n_in, len(classes)), p.sx.mean, p.sx.std,
+                      cal["temperature"]).eval()
+    return pdf, cn, p, tr, va, classes
+
+
+PDF_OUTPUTS = ("pdf_mean", "pdf_std", "distance_mean", "distance_std", "ood_score")
+CN_OUTPUTS = ("cn_probabilities", "cn_probability_std")
+
+
+def onnx_file(model_id):
+    return os.path.join(OUT, "%s-%s.onnx" % (model_id, VERSION))
+
+
+def torch_outputs(module, x, names):
+    with torch.no_grad():
+        out = module(torch.tensor(np.asarray(x), dtype=torch.float32))
+    return {n: o.numpy() for n, o in zip(names, out)}
+
+
+def export_and_check(pdf, cn, xcheck):
+    os.makedirs(OUT, exist_ok=True)
+    res = {}
+    for mid, module, names in ((PDF_ID, pdf, PDF_OUTPUTS), (CN_ID, cn, CN_OUTPUTS)):
+        path = onnx_file(mid)
+        fuse.export(module, xcheck.shape[1], path, names)
+        ref = torch_outputs(module, xcheck, names)
+        got = onnxcheck.run(path, {"spectrum": np.asarray(xcheck, dtype=np.float32)})
+        diff = max(float(np.max(np.abs(got[n] - ref[n]))) for n in names)
+        res[mid] = {"max_abs_diff_numpy_onnx_vs_torch": diff, "checked_inputs": int(len(xcheck)),
+                    "bytes": os.path.getsize(path), **onnxcheck.describe(path)}
+        log("exported %s (%d bytes, opset %d, ops %s): max |onnx(numpy) - torch| = %.2e on %d inputs" % (
+            os.path.relpath(path, data.REPO), res[mid]["bytes"], res[mid]["opset"], ",".join(res[mid]["ops"]),
+            diff, len(xcheck)))
+        if diff > 1e-4:
+            raise RuntimeError("ONNX graph disagrees with PyTorch: %g" % diff)
+    return res
+
+
+# ---------------------------------------------------------------- evaluation
+
+def evaluate(pdf, cn, x, ref, classes, ood_threshold):
+    o = torch_outputs(pdf, x, PDF_OUTPUTS)
+    c = torch_outputs(cn, x, CN_OUTPUTS)
+    g, gs = o["pdf_mean"].astype(np.float64), o["pdf_std"].astype(np.float64)
+    dm, ds = o["distance_mean"][:, 0].astype(np.float64), o["distance_std"][:, 0].astype(np.float64)
+    prob = c["cn_probabilities"].astype(np.float64)
+    pred_cn = np.array(classes)[prob.argmax(1)]
+    yi = np.array([classes.index(int(v)) for v in ref["cn"]])
+    a, b = M.pdf_errors(ref["g2"], g)
+    res = {"n": int(len(x)),
+           "pdf_a": M.med_iqr(a), "pdf_b": M.med_iqr(b),
+           "pdf_rmse": float(np.sqrt(np.mean((g - ref["g2"]) ** 2))),
+           "pdf_coverage_2sigma": M.coverage(ref["g2"], g, gs),
+           "pdf_coverage_1sigma": M.coverage(ref["g2"], g, gs, 1.0),
+           "dist_mae": float(np.mean(np.abs(dm - ref["dist"]))),
+           "dist_coverage_2sigma": M.coverage(ref["dist"], dm, ds),
+           "dist_coverage_1sigma": M.coverage(ref["dist"], dm, ds, 1.0),
+           "dist_mean_std": float(np.mean(ds)),
+           "cn": M.cn_scores(pred_cn, ref["cn"]), "cn_ece": M.ece(prob, yi),
+           "cn_nll": float(-np.mean(np.log(np.maximum(prob[np.arange(len(yi)), yi], 1e-12)))),
+           "ood_flagged_fraction": float(np.mean(o["ood_score"][:, 0] > ood_threshold))}
+    pred = {"g2": g, "g2_std": gs, "dist": dm, "dist_std": ds, "prob": prob, "cn": pred_cn,
+            "ood": o["ood_score"][:, 0], "err_a": a, "err_b": b}
+    return res, pred
+
+
+def reference_spectra(pdf, cn, classes, ood_threshold):
+    """Measured Fe K-edge spectra (xraylarch examples): predictions vs labels.csv; never used for training."""
+    import csv
+    from xasprep import normalize as N, xdi
+    ref_dir = os.path.join(os.path.dirname(data.REPO), "shared", "data", "reference-spectra")
+    rows = []
+    with open(os.path.join(ref_dir, "labels.csv")) as fh:
+        for r in csv.DictReader(fh):
+            if r["element"] != "Fe":
+                continue
+            item = {"file": r["file"], "formula": r["formula"], "sample": r["sample"],
+                    "oxidation_state": r["oxidation_state"], "label_cn": r["first_shell_cn"] or None,
+                    "label_ligand": r["first_shell_ligand"]}
+            try:
+                s = xdi.read_spectrum(os.path.join(ref_dir, r["file"]))
+                out = N.preprocess(s["energy"], s["mu"], "Fe", "K", data.SPECS[data.DEFAULT_SPEC])
+            except (N.SpectrumRejected, ValueError) as exc:
+                item["rejected"] = getattr(exc, "reason", str(exc))
+                rows.append(item)
+                continue
+            x = out["model_input"][None, :]
+            o = torch_outputs(pdf, x, PDF_OUTPUTS)
+            c = torch_outputs(cn, x, CN_OUTPUTS)
+            prob = c["cn_probabilities"][0]
+            e0d = N.find_e0(s["energy"], s["mu"])
+            item.update({"mu": s["mu_source"], "e0_derivative_eV": e0d, "edge_step": out["normalization"]["edge_step"],
+                         "cn_predicted": int(classes[int(prob.argmax())]), "cn_probability": float(prob.max()),
+                         "distance": float(o["distance_mean"][0, 0]), "distance_std": float(o["distance_std"][0, 0]),
+                         "ood_score": float(o["ood_score"][0, 0]),
+                         "ood_flagged": bool(o["ood_score"][0, 0] > ood_threshold)})
+            rows.append(item)
+    return rows
