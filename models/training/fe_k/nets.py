@@ -10,7 +10,7 @@ MIN_VAR = 1e-4
 
 
 class MLPTrunk(nn.Module):
-    def __init__(self, n_in, width=256, depth=3, dropout=0.1):
+    def __init__(self, n_in, width=512, depth=3, dropout=0.2):
         super().__init__()
         layers, d = [], n_in
         for _ in range(depth):

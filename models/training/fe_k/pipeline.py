@@ -251,6 +251,7 @@ def evaluate(pdf, cn, x, ref, classes, ood_threshold):
            "cn_nll": float(-np.mean(np.log(np.maximum(prob[np.arange(len(yi)), yi], 1e-12)))),
            "ood_flagged_fraction": float(np.mean(o["ood_score"][:, 0] > ood_threshold))}
     pred = {"g2": g, "g2_std": gs, "dist": dm, "dist_std": ds, "prob": prob, "cn": pred_cn,
+            "prob_std": c["cn_probability_std"].astype(np.float64),
             "ood": o["ood_score"][:, 0], "err_a": a, "err_b": b}
     return res, pred
 
@@ -287,3 +288,8 @@ def reference_spectra(pdf, cn, classes, ood_threshold):
                          "ood_flagged": bool(o["ood_score"][0, 0] > ood_threshold)})
             rows.append(item)
     return rows
+
+
+def load_result(name):
+    with open(result_path(name)) as fh:
+        return json.load(fh)

@@ -11,7 +11,7 @@ from . import nets
 BETA = 0.5          # beta-NLL (Seitzer et al. 2022): keeps the mean fit sharp while learning the variance
 DIST_WEIGHT = 4.0   # the distance head is one number against 32 G2 terms
 BATCH = 64
-EPOCHS = {"mlp": 300, "cnn": 150}
+EPOCHS = {("pdf", "mlp"): 300, ("pdf", "cnn"): 150, ("cn", "mlp"): 80, ("cn", "cnn"): 60}  # one-cycle schedule
 LR = 2e-3
 WEIGHT_DECAY = 1e-4
 INPUT_NOISE = 0.003  # Gaussian noise on the normalised spectrum (input units) during training
@@ -66,7 +66,7 @@ def train_member(task, arch, xs, ys, xv, yv, seed, n_classes=None, bootstrap=Tru
     idx_t = torch.from_numpy(idx)
     model = nets.PDFNet(arch, xs.shape[1]) if task == "pdf" else nets.CNNet(arch, xs.shape[1], n_classes)
     opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
-    epochs = EPOCHS[arch]
+    epochs = EPOCHS[(task, arch)]
     steps = epochs * ((n + BATCH - 1) // BATCH)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=LR, total_steps=steps, pct_start=0.1)
     loss_fn = pdf_loss if task == "pdf" else cn_loss

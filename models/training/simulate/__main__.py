@@ -1,7 +1,7 @@
 """Command line: ``cd models/training && /usr/bin/python3 -m simulate <command>``.
 
     fixtures   [--out DIR]                  reader fixtures (services/common/src/test/resources/fixtures/spectra)
-    operando   cu-reduction|ni-cycling [--out DIR] [--seed N]
+    operando   cu-reduction|ni-cycling|fe-reduction [--out DIR] [--seed N]
                                             demo series (services/app/src/main/resources/demo/<name>)
     check      FILE...                      Larch smoke check: E0, edge step, post-edge level
 """
@@ -20,7 +20,7 @@ def main(argv=None) -> int:
     f = sub.add_parser("fixtures", help="write the reader fixtures")
     f.add_argument("--out", type=Path)
     o = sub.add_parser("operando", help="write a synthetic operando series")
-    o.add_argument("series", choices=["cu-reduction", "ni-cycling"])
+    o.add_argument("series", choices=["cu-reduction", "ni-cycling", "fe-reduction"])
     o.add_argument("--out", type=Path)
     o.add_argument("--seed", type=int, default=None)
     c = sub.add_parser("check", help="Larch smoke check of spectrum files")

@@ -146,7 +146,8 @@ def write_series(name: str, out_dir: Path, phases: list[str], frames: list[Frame
     return paths
 
 
-_SHORT = {"CuO": "cu2", "Cu2O": "cu1", "Cu": "cu0", "LayeredNi2": "ni2", "LiNiO2": "ni3", "NiO2": "ni4"}
+_SHORT = {"CuO": "cu2", "Cu2O": "cu1", "Cu": "cu0", "LayeredNi2": "ni2", "LiNiO2": "ni3", "NiO2": "ni4",
+          "Fe2O3": "fe3", "FeO": "fe2", "Fe": "fe0"}
 
 
 def _short(phase: str) -> str:
@@ -206,7 +207,31 @@ def ni_cycling(out_dir: Path, seed: int = 20261126, n: int = 60) -> list[Path]:
                                    "charging": ["1" if c else "0" for c in charging]})
 
 
+def fe_reduction(out_dir: Path, seed: int = 20261127, n: int = 90) -> list[Path]:
+    """Hematite reduced in H2: Fe2O3 -> FeO (wuestite) -> Fe as the temperature ramps 200 -> 800 C."""
+    rng = np.random.default_rng(seed)
+    dt = 3.0
+    times = np.arange(n) * dt + np.concatenate([[0.0], rng.normal(0, 0.03, n - 1)])
+    t_start, t_end = 200.0, 800.0
+    beta = (t_end - t_start) / (times[-1] - times[0])
+    temps_c = t_start + beta * (times - times[0])
+    fr = tpr_fractions(temps_c + 273.15, times, tp1_k=420 + 273.15, tp2_k=620 + 273.15,
+                       ea1=110e3, ea2=140e3, beta=beta)
+    fr = np.clip(fr, 0, 1)
+    fr /= fr.sum(1, keepdims=True)
+    readback = temps_c + rng.normal(0, 0.3, n)
+    offsets = _calibration_drift(n, rng, start=rng.uniform(-1.5, 1.5), walk=0.04, jitter=0.08)
+    t0 = datetime(2026, 7, 8, 9, 12, 40, tzinfo=timezone.utc)
+    frames = [Frame(t0 + timedelta(seconds=float(times[i])), fr[i], float(readback[i]), float(offsets[i]),
+                    {"Sample.gas": "10% H2 in He, 40 ml/min", "Sample.ramp": f"{beta * 60:.1f} C/min"})
+              for i in range(n)]
+    beam = bl.Beamline(facility="Synthetic Light Source", beamline="QEXAFS-1", flux=4.0e5, readout_noise=10.0)
+    return write_series("fe-reduction", out_dir, ["Fe2O3", "FeO", "Fe"], frames, rng, beam,
+                        "Fe2O3 powder (synthetic), H2 temperature-programmed reduction", {},
+                        dict(pre_step=5.0, edge_step=0.4, emax=800.0), edge_jump=1.0, extra_csv={})
+
+
 def make(series: str, out_dir: Path | None = None, seed: int | None = None) -> list[Path]:
     out_dir = Path(out_dir) if out_dir else DEMO_DIR / series
-    fn = {"cu-reduction": cu_reduction, "ni-cycling": ni_cycling}[series]
+    fn = {"cu-reduction": cu_reduction, "ni-cycling": ni_cycling, "fe-reduction": fe_reduction}[series]
     return fn(out_dir) if seed is None else fn(out_dir, seed)

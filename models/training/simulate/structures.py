@@ -223,6 +223,9 @@ PHASES: dict[str, SiteModel] = {
     "Fe2O3": SiteModel("Fe2O3 (hematite-like)", "Fe", 3, "octahedral", "O", first_r=1.96, split_long=(2, 0.16),
                        shells=(Shell("Fe", 4, 2.95), Shell("Fe", 3, 3.36), Shell("O", 6, 3.45)),
                        debye_k=550.0, static_sigma2=0.003),
+    # wuestite FeO (rock salt): 6 O 2.16 A (bond valence), 12 Fe 3.04 A, 8 O 3.72 A
+    "FeO": SiteModel("FeO (wuestite, rock-salt)", "Fe", 2, "octahedral", "O",
+                     shells=(Shell("Fe", 12, 3.04), Shell("O", 8, 3.72)), debye_k=500.0, static_sigma2=0.003),
     "Fe": SiteModel("Fe metal (bcc)", "Fe", 0, "bcc", "Fe", lattice_a=2.8665, debye_k=420.0, rmax=5.0),
     # CoAl2O4 spinel: tetrahedral Co2+ 4 O 1.95 A; 12 Al at 3.35 A, 4 Co at 3.50 A
     "CoAl2O4": SiteModel("CoAl2O4 (spinel, tetrahedral Co2+)", "Co", 2, "tetrahedral", "O",

@@ -6,9 +6,12 @@ import io.xasstream.app.demo.DemoFeeder;
 import io.xasstream.app.demo.DemoSeries;
 import io.xasstream.app.platform.KafkaPlatform;
 import io.xasstream.app.platform.ServiceHost;
+import io.xasstream.app.platform.Services;
 import io.xasstream.app.send.SpectrumPublisher;
 import io.xasstream.common.config.XasConfig;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +23,7 @@ import picocli.CommandLine.Spec;
 /** Everything on one machine: embedded Kafka, the services, and a synthetic operando experiment streaming in. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start an embedded Kafka broker (unless bootstrap.servers is set), create the topics, start "
-                + "the services and stream a bundled synthetic operando series (Cu reduction) into them. Prints "
+                + "the services and stream bundled synthetic operando series (Fe2O3 and CuO reductions) into them. Prints "
                 + "the URLs; Ctrl-C stops everything cleanly.")
 public final class DemoCommand implements Callable<Integer> {
     @Spec
@@ -37,7 +40,12 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         XasConfig requested = config.load();
-        DemoSeries series = DemoSeries.load(requested.get(XasConfig.DEMO_SERIES));
+        List<DemoSeries> series = new ArrayList<>();
+        for (String name : requested.get(XasConfig.DEMO_SERIES).split(",")) {
+            if (!name.isBlank()) {
+                series.add(DemoSeries.load(name.trim()));
+            }
+        }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -50,13 +58,16 @@ public final class DemoCommand implements Callable<Integer> {
         }, "xasstream-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (KafkaPlatform kafka = KafkaPlatform.start(requested);
-             ServiceHost host = ServiceHost.start(kafka.config(), "xasstream-demo")) {
+             ServiceHost host = ServiceHost.start(kafka.config(), "xasstream-demo");
+             Services services = Services.start(kafka, host);
+             SpectrumPublisher publisher = new SpectrumPublisher(kafka.clients(), kafka.topics().spectra,
+                     host.metrics(), "demo")) {
             XasConfig cfg = kafka.config();
-            host.readiness().register("kafka", () -> true);
-            SpectrumPublisher publisher = new SpectrumPublisher(kafka.clients(), kafka.topics().spectra,
-                    host.metrics(), "demo");
-            host.deploy(new DemoFeeder(series, publisher, cfg.get(XasConfig.DEMO_RATE), cfg.get(XasConfig.DEMO_LOOP)),
-                    new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+            List<String> feeders = new ArrayList<>();
+            for (DemoSeries s : series) {
+                feeders.add(host.deploy(new DemoFeeder(s, publisher, cfg.get(XasConfig.DEMO_RATE),
+                        cfg.get(XasConfig.DEMO_LOOP)), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)));
+            }
             String bootstrap = cfg.get(XasConfig.BOOTSTRAP_SERVERS);
             String mgmt = host.managementUrl(cfg);
             out.println();
@@ -66,9 +77,13 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  health                  : " + mgmt + "/health");
             out.println("  readiness               : " + mgmt + "/ready");
             out.println("  metrics (Prometheus)    : " + mgmt + "/metrics");
-            out.println("  streaming               : series '" + series.name() + "', " + series.spectra().size()
-                    + " spectra at " + cfg.get(XasConfig.DEMO_RATE) + "/s into " + kafka.topics().spectra.name());
-            out.println("  watch it                : ./xasstream tail --topic spectra -b " + bootstrap);
+            out.println("  models                  : " + mgmt + "/models");
+            for (DemoSeries s : series) {
+                out.println("  streaming               : series '" + s.name() + "', " + s.spectra().size()
+                        + " spectra at " + cfg.get(XasConfig.DEMO_RATE) + "/s into " + kafka.topics().spectra.name());
+            }
+            out.println("  results                 : ./xasstream tail -b " + bootstrap);
+            out.println("  dead letters            : ./xasstream tail --topic rejected -b " + bootstrap);
             out.println("Press Ctrl-C to stop.");
             out.flush();
             if (duration > 0) {
@@ -78,7 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.println("stopping ...");
             out.flush();
-            publisher.close();
+            feeders.forEach(host::undeploy); // before the publisher they write with is closed
         } finally {
             stopped.countDown();
             try {

@@ -2,6 +2,7 @@ package io.xasstream.app.cli;
 
 import io.xasstream.app.platform.KafkaPlatform;
 import io.xasstream.app.platform.ServiceHost;
+import io.xasstream.app.platform.Services;
 import io.xasstream.common.config.XasConfig;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -37,8 +38,8 @@ public final class RunCommand implements Callable<Integer> {
             }
         }, "xasstream-shutdown"));
         try (KafkaPlatform kafka = KafkaPlatform.connect(cfg);
-             ServiceHost host = ServiceHost.start(kafka.config(), "xasstream")) {
-            host.readiness().register("kafka", () -> true);
+             ServiceHost host = ServiceHost.start(kafka.config(), "xasstream");
+             Services services = Services.start(kafka, host)) {
             out.println("xasstream running against " + cfg.get(XasConfig.BOOTSTRAP_SERVERS) + "; management on "
                     + host.managementUrl(cfg));
             out.println("configuration: " + cfg);

@@ -61,6 +61,17 @@ public final class ServiceHost implements AutoCloseable {
         }
     }
 
+    /** Undeploys one verticle now (e.g. producers that must stop before the clients they use are closed). */
+    public void undeploy(String id) {
+        if (deployments.remove(id)) {
+            try {
+                vertx.undeploy(id).await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("undeploy of {} failed: {}", id, e.toString());
+            }
+        }
+    }
+
     public Vertx vertx() {
         return vertx;
     }
@@ -71,6 +82,11 @@ public final class ServiceHost implements AutoCloseable {
 
     public Readiness readiness() {
         return readiness;
+    }
+
+    /** The management server, to add service routes such as /models. */
+    public ManagementServer management() {
+        return management;
     }
 
     /** Base URL of the management server. */

@@ -73,6 +73,16 @@ public final class XasConfig {
     public static final Setting<Integer> INTRA_OP_THREADS = Setting.integer("inference.intra-op-threads", 0, 0, 256,
             "ONNX Runtime threads per model session; 0 lets ONNX Runtime choose.");
 
+    public static final Setting<String> INFERENCE_GROUP_ID = Setting.string("inference.group-id",
+            "xasstream-inference", "Consumer group of the live inference service (replays use their own).");
+    public static final Setting<String> INFERENCE_TRANSACTIONAL_ID = Setting.string("inference.transactional-id",
+            "xasstream-inference-1", "Transactional id of this inference instance: unique per instance, stable "
+                    + "across its restarts (a restarted instance fences its zombie).");
+    public static final Setting<Integer> INFERENCE_MAX_BATCH = Setting.integer("inference.max-batch", 256, 1, 100_000,
+            "Most records taken per poll and inferred in one ONNX run per model (max.poll.records).");
+    public static final Setting<Integer> INFERENCE_MAX_WAIT_MS = Setting.integer("inference.max-wait-ms", 5, 0, 60_000,
+            "Longest a poll waits for records: the latency budget spent on batching at low rates.");
+
     // --- monitor (Kafka Streams) ---
     public static final Setting<String> MONITOR_APPLICATION_ID = Setting.string("monitor.application-id",
             "xasstream-monitor", "Kafka Streams application.id of the operando monitor (its consumer group and "
@@ -91,10 +101,11 @@ public final class XasConfig {
             "Port of the monitor's query API (sample state, time series, alerts); 0 picks a free port.");
 
     // --- demo ---
-    public static final Setting<String> DEMO_SERIES = Setting.string("demo.series", "cu-reduction",
-            "Bundled synthetic operando series the demo streams in.");
+    public static final Setting<String> DEMO_SERIES = Setting.string("demo.series", "fe-reduction,cu-reduction",
+            "Bundled synthetic operando series the demo streams in, comma-separated (fe-reduction, cu-reduction, "
+                    + "ni-cycling); each is one sample.");
     public static final Setting<Double> DEMO_RATE = Setting.decimal("demo.rate", 2.0, 0.0,
-            "Spectra per second the demo publishes.");
+            "Spectra per second the demo publishes per series.");
     public static final Setting<Boolean> DEMO_LOOP = Setting.bool("demo.loop", true,
             "Start the series again (as a new experiment) when it ends.");
 
@@ -107,6 +118,7 @@ public final class XasConfig {
             SERDE_FORMAT, REGISTRY_URL, REGISTRY_AUTH, MAX_MESSAGE_BYTES,
             MANAGEMENT_HOST, MANAGEMENT_PORT,
             MODELS_MANIFEST, EXECUTION_PROVIDER, INTRA_OP_THREADS,
+            INFERENCE_GROUP_ID, INFERENCE_TRANSACTIONAL_ID, INFERENCE_MAX_BATCH, INFERENCE_MAX_WAIT_MS,
             MONITOR_APPLICATION_ID, MONITOR_STATE_DIR, MONITOR_WINDOW_COUNT, MONITOR_WINDOW_MS,
             MONITOR_CUSUM_THRESHOLD, MONITOR_CUSUM_DRIFT, MONITOR_HTTP_PORT,
             DEMO_SERIES, DEMO_RATE, DEMO_LOOP);

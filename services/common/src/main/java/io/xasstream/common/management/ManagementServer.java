@@ -23,6 +23,7 @@ public final class ManagementServer extends VerticleBase {
     private final Router extra;
     private final Supplier<JsonObject> info;
     private HttpServer server;
+    private Router router;
 
     /**
      * @param extra optional routes of the service mounted at "/" (e.g. /models); may be null
@@ -40,7 +41,7 @@ public final class ManagementServer extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
         router.get("/health").handler(ctx -> {
             JsonObject body = new JsonObject().put("status", "UP");
@@ -67,6 +68,14 @@ public final class ManagementServer extends VerticleBase {
             server = s;
             LOG.info("management server on http://{}:{} (/health, /ready, /metrics)", host, s.actualPort());
         });
+    }
+
+    /** Adds a GET route (e.g. /models) once started; the handler runs on the event loop, so it must not block. */
+    public void get(String path, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
+        if (router == null) {
+            throw new IllegalStateException("management server not started");
+        }
+        router.get(path).handler(handler);
     }
 
     /** The port actually bound (useful when configured as 0). */

@@ -1,6 +1,9 @@
 package io.xasstream.common.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -63,6 +66,36 @@ public final class XasMetrics implements AutoCloseable {
 
     public Counter rejected(ReasonCode reason) {
         return rejected.get(reason);
+    }
+
+    /** Records consumed from a topic by a role. */
+    public Counter consumed(String topic, String role) {
+        return Counter.builder("xas.records.consumed").description("Records consumed")
+                .tag("topic", topic).tag("role", role).register(registry);
+    }
+
+    /** Spectra per inference batch (after decoding; a SpectrumBatch contributes its rows). */
+    public DistributionSummary batchSize(String role) {
+        return DistributionSummary.builder("xas.inference.batch.size").description("Spectra per inference batch")
+                .tag("role", role).publishPercentileHistogram().minimumExpectedValue(1.0)
+                .maximumExpectedValue(100_000.0).register(registry);
+    }
+
+    /** ONNX run time of one batch for one model (model = id@version, bounded by the manifest). */
+    public Timer inferenceLatency(String model) {
+        return Timer.builder("xas.inference.latency").description("ONNX Runtime time per batch and model")
+                .tag("model", model).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    /** Acquisition (or receipt) to result-committed latency per model. */
+    public Timer endToEndLatency(String model, String from) {
+        return Timer.builder("xas.inference.end_to_end.latency")
+                .description("Time from spectrum acquisition/receipt to committed result").tag("model", model)
+                .tag("from", from).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
     }
 
     /** Exposes a Kafka producer's own metrics (Micrometer's Kafka binder) until {@link #close()}. */

@@ -1,0 +1,50 @@
+package io.xasstream.inference.service;
+
+import io.xasstream.inference.model.ModelRegistry;
+import io.xasstream.inference.predict.Predictor;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The live model set: a batch takes the current predictor once, so a hot swap (load and warm, then switch) never
+ * splits a batch between versions and leaves no gap.
+ */
+public final class PredictorHolder implements AutoCloseable {
+    private final AtomicReference<Current> current;
+    private final Clock clock;
+    private final java.util.Queue<ModelRegistry> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A registry and the predictor over it. */
+    public record Current(ModelRegistry registry, Predictor predictor) {
+    }
+
+    public PredictorHolder(ModelRegistry registry, Clock clock) {
+        this.clock = clock;
+        this.current = new AtomicReference<>(new Current(registry, new Predictor(registry, clock)));
+    }
+
+    public Current current() {
+        return current.get();
+    }
+
+    /**
+     * Switches to an already loaded and warmed registry. The previous one is retired: the inference loop closes it
+     * between batches ({@link #closeRetired()}), when no batch can still be using it.
+     */
+    public void swap(ModelRegistry next) {
+        retired.add(current.getAndSet(new Current(next, new Predictor(next, clock))).registry());
+    }
+
+    /** Closes registries replaced by a swap; called by the loop between batches. */
+    public void closeRetired() {
+        for (ModelRegistry r = retired.poll(); r != null; r = retired.poll()) {
+            r.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeRetired();
+        current.get().registry().close();
+    }
+}

@@ -1,0 +1,212 @@
+package io.xasstream.monitor.detect;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Shift of the level of a continuous quantity (the first-shell peak): two-sided CUSUM on standardised residuals
+ * against a baseline.
+ *
+ * <p>The baseline is the weighted mean of {@code warmup} consecutive trusted results that show no trend (their
+ * weighted slope moves the level by less than 2k standard deviations across the warm-up; otherwise the oldest is
+ * dropped and the next one awaited). Each later result gives {@code z = (x - μ0) / sqrt(σ² + s0² + se0²)}: σ the
+ * result's own standard deviation (uncertain results weigh less), s0 the scatter seen during the warm-up (so an
+ * over-confident model does not raise false alarms) and se0 the baseline's standard error. {@code S+ = max(0, S+ +
+ * z - k)}, {@code S- = max(0, S- - z - k)}; a change is decided when either exceeds h. The change point reported
+ * is the first result of the run; the detector then needs a new stable warm-up, so one transition gives one
+ * alert.
+ */
+public final class LevelShiftDetector {
+    private final Quantity quantity;
+    private final double h;
+    private final double k;
+    private final int warmup;
+
+    private final double[] warmX;
+    private final double[] warmSigma;
+    private int warmCount;
+    private boolean armed;
+    private final Level base = new Level();
+    private double baseScatter;
+    private double up;
+    private double down;
+    private long upStart;
+    private long downStart;
+    private final Level upRun = new Level();
+    private final Level downRun = new Level();
+
+    public LevelShiftDetector(Quantity quantity, double h, double k, int warmup) {
+        this.quantity = quantity;
+        this.h = h;
+        this.k = k;
+        this.warmup = warmup;
+        this.warmX = new double[warmup];
+        this.warmSigma = new double[warmup];
+    }
+
+    public String method() {
+        return String.format(Locale.ROOT, "cusum(h=%s,k=%s,warmup=%d)", h, k, warmup);
+    }
+
+    public boolean armed() {
+        return armed;
+    }
+
+    /** Baseline level (NaN while warming up). */
+    public double baseline() {
+        return armed ? base.mean() : Double.NaN;
+    }
+
+    public Change update(long seq, double x, double sigma) {
+        if (!Double.isFinite(x)) {
+            return null;
+        }
+        double s = Double.isFinite(sigma) && sigma > 0 ? sigma : 0;
+        if (!armed) {
+            warmUp(x, s);
+            return null;
+        }
+        double scale = Math.sqrt(s * s + baseScatter * baseScatter + sq(base.standardError()));
+        if (!(scale > 0)) {
+            scale = Level.MIN_SIGMA;
+        }
+        double z = (x - base.mean()) / scale;
+        double nextUp = Math.max(0, up + z - k);
+        double nextDown = Math.max(0, down - z - k);
+        if (nextUp > 0) {
+            if (up == 0) {
+                upStart = seq;
+                upRun.clear();
+            }
+            upRun.add(x, s);
+        } else {
+            upRun.clear();
+        }
+        if (nextDown > 0) {
+            if (down == 0) {
+                downStart = seq;
+                downRun.clear();
+            }
+            downRun.add(x, s);
+        } else {
+            downRun.clear();
+        }
+        up = nextUp;
+        down = nextDown;
+        if (up <= h && down <= h) {
+            return null;
+        }
+        boolean rising = up >= down;
+        Level after = rising ? upRun : downRun;
+        Change change = new Change(quantity, base.mean(), base.standardError(), after.mean(), after.standardError(),
+                null, null, rising ? upStart : downStart, seq,
+                Change.confidence(base.mean(), base.standardError(), after.mean(), after.standardError()), method());
+        armed = false;
+        warmCount = 0;
+        up = down = 0;
+        upRun.clear();
+        downRun.clear();
+        base.clear();
+        return change;
+    }
+
+    private void warmUp(double x, double s) {
+        if (warmCount == warmup) {
+            System.arraycopy(warmX, 1, warmX, 0, warmup - 1);
+            System.arraycopy(warmSigma, 1, warmSigma, 0, warmup - 1);
+            warmCount--;
+        }
+        warmX[warmCount] = x;
+        warmSigma[warmCount] = s;
+        warmCount++;
+        if (warmCount < warmup) {
+            return;
+        }
+        // weighted least squares line through the warm-up: is it flat?
+        double sw = 0;
+        double st = 0;
+        double sx = 0;
+        double sumSigma2 = 0;
+        for (int i = 0; i < warmup; i++) {
+            double sg = Math.max(warmSigma[i], Level.MIN_SIGMA);
+            double w = 1 / (sg * sg);
+            sw += w;
+            st += w * i;
+            sx += w * warmX[i];
+            sumSigma2 += warmSigma[i] * warmSigma[i];
+        }
+        double tMean = st / sw;
+        double xMean = sx / sw;
+        double stt = 0;
+        double stx = 0;
+        double ss = 0;
+        for (int i = 0; i < warmup; i++) {
+            double sg = Math.max(warmSigma[i], Level.MIN_SIGMA);
+            double w = 1 / (sg * sg);
+            stt += w * (i - tMean) * (i - tMean);
+            stx += w * (i - tMean) * (warmX[i] - xMean);
+            ss += (warmX[i] - xMean) * (warmX[i] - xMean);
+        }
+        double slope = stx / stt;
+        double scatter = Math.sqrt(ss / (warmup - 1));
+        double sigma = Math.sqrt(sumSigma2 / warmup + scatter * scatter);
+        if (Math.abs(slope) * (warmup - 1) > 2 * k * sigma) {
+            return; // still moving: slide on
+        }
+        base.clear();
+        for (int i = 0; i < warmup; i++) {
+            base.add(warmX[i], warmSigma[i]);
+        }
+        baseScatter = scatter;
+        armed = true;
+        up = down = 0;
+        upRun.clear();
+        downRun.clear();
+    }
+
+    private static double sq(double v) {
+        return Double.isFinite(v) ? v * v : 0;
+    }
+
+    public void write(DataOutput out) throws IOException {
+        out.writeBoolean(armed);
+        out.writeInt(warmCount);
+        for (int i = 0; i < warmCount; i++) {
+            out.writeDouble(warmX[i]);
+            out.writeDouble(warmSigma[i]);
+        }
+        base.write(out);
+        out.writeDouble(baseScatter);
+        out.writeDouble(up);
+        out.writeDouble(down);
+        out.writeLong(upStart);
+        out.writeLong(downStart);
+        upRun.write(out);
+        downRun.write(out);
+    }
+
+    public void read(DataInput in) throws IOException {
+        armed = in.readBoolean();
+        int n = in.readInt();
+        warmCount = 0;
+        for (int i = 0; i < n; i++) {
+            double x = in.readDouble();
+            double s = in.readDouble();
+            if (i >= n - warmup) { // the warm-up length may have been shortened since
+                warmX[warmCount] = x;
+                warmSigma[warmCount] = s;
+                warmCount++;
+            }
+        }
+        base.read(in);
+        baseScatter = in.readDouble();
+        up = in.readDouble();
+        down = in.readDouble();
+        upStart = in.readLong();
+        downStart = in.readLong();
+        upRun.read(in);
+        downRun.read(in);
+    }
+}
