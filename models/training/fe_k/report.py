@@ -144,7 +144,8 @@ def grid_block(spec):
     start, stop, n = g["linspace"]
     return {"id": "fe-k-%s-%g-%g-%d" % ("rel" if g["reference"] == "relative_to_e0" else "abs", start, stop, n),
             "relativeToE0": g["reference"] == "relative_to_e0", "startEv": float(start),
-            "stepEv": float((stop - start) / (n - 1)), "count": int(n), "padAllowed": g["out_of_range"] != "reject"}
+            "stepEv": float((stop - start) / (n - 1)), "count": int(n), "padAllowed": g["out_of_range"] != "reject",
+            "outOfRange": g["out_of_range"].upper()}
 
 
 def preprocessing_block(spec):
@@ -156,7 +157,6 @@ def preprocessing_block(spec):
             "e0": nz["e0"], "step": nz["step"], "pre1": nz["pre1"], "pre2": nz["pre2"], "norm1": nz["norm1"],
             "norm2": nz["norm2"], "nnorm": nz["nnorm"], "nvict": nz["nvict"], "makeFlat": nz["make_flat"],
             "edgeWindow": {"below": spec["edge_window"]["below"], "above": spec["edge_window"]["above"]},
-            "outOfRange": spec["grid"]["out_of_range"].upper(),
             "larchVersion": "0.9.58"}
 
 

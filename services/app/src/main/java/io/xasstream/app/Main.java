@@ -4,6 +4,7 @@ import io.xasstream.app.cli.ConfigCommand;
 import io.xasstream.app.cli.DemoCommand;
 import io.xasstream.app.cli.NormalizeCommand;
 import io.xasstream.app.cli.PredictCommand;
+import io.xasstream.app.cli.ReplayCommand;
 import io.xasstream.app.cli.RunCommand;
 import io.xasstream.app.cli.SendCommand;
 import io.xasstream.app.cli.TailCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "xasstream", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streams x-ray absorption spectra through Kafka into local structure (pseudo-PDF, "
                 + "coordination number, oxidation state) with uncertainties.",
-        subcommands = {DemoCommand.class, SendCommand.class, TailCommand.class, RunCommand.class, NormalizeCommand.class, PredictCommand.class,
+        subcommands = {DemoCommand.class, SendCommand.class, TailCommand.class, RunCommand.class, NormalizeCommand.class, PredictCommand.class, ReplayCommand.class,
                 ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -168,7 +168,7 @@ class InferenceServiceIT {
         c.put("unknown-element", bad(s -> { s.setElement("Xx"); return s; }, "UNKNOWN_ELEMENT"));
         c.put("element-without-model", bad(s -> { s.setElement("Pb"); return s; }, "NO_MODEL"));
         c.put("edge-without-model", bad(s -> { s.setEdge(AbsorptionEdge.M5); return s; }, "NO_MODEL"));
-        c.put("outside-model-grid", bad(s -> cut(s, 7000, 7135), "GRID_NOT_COVERED"));
+        c.put("outside-model-grid", bad(s -> cut(s, 7000, 7160), "GRID_NOT_COVERED"));
         c.put("too-few-points", bad(s -> cut(s, 7110, 7114), "TOO_FEW_POINTS"));
         c.put("non-monotonic-energy", bad(s -> withEnergy(s, e -> swap(e, 100, 101)), "NON_MONOTONIC_ENERGY"));
         c.put("duplicated-energy", bad(s -> withEnergy(s, e -> set(e, 101, e.get(100))), "DUPLICATE_ENERGY"));

@@ -21,6 +21,32 @@ public final class Spectra {
         return ROOT.resolve(relative);
     }
 
+    /**
+     * A compact Fe spectrum (mu only, on a regular 1 eV axis 7050..7250 eV, 201 points) interpolated from the
+     * fixture: small messages for high-volume tests.
+     */
+    public static Spectrum feCompact(String id, String experiment, String sample) {
+        Spectrum s = fe(id, experiment, sample);
+        java.util.List<Double> e = ((io.xasstream.schema.spectrum.ExplicitEnergyAxis) s.getEnergy()).getValuesEv();
+        var c = s.getChannels();
+        java.util.List<Double> mu = new java.util.ArrayList<>();
+        int j = 0;
+        for (int i = 0; i <= 200; i++) {
+            double x = 7050 + i;
+            while (e.get(j + 1) < x) {
+                j++;
+            }
+            double m0 = Math.log(c.getI0().get(j) / c.getItrans().get(j));
+            double m1 = Math.log(c.getI0().get(j + 1) / c.getItrans().get(j + 1));
+            double t = (x - e.get(j)) / (e.get(j + 1) - e.get(j));
+            mu.add(m0 + t * (m1 - m0));
+        }
+        s.setChannels(null);
+        s.setMu(mu);
+        s.setEnergy(new io.xasstream.schema.spectrum.RegularEnergyAxis(7050.0, 1.0, 201));
+        return s;
+    }
+
     /** The Fe2O3 fixture (raw i0/i1 channels) as a beamline would publish it. */
     public static synchronized Spectrum fe(String id, String experiment, String sample) {
         if (fe == null) {

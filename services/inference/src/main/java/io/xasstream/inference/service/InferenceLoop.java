@@ -61,7 +61,14 @@ public final class InferenceLoop implements Runnable {
     /** Everything the loop needs; the Kafka properties already carry bootstrap servers and security. */
     public record Settings(Properties consumer, Properties producer, Topic<String, SpecificRecord> input,
                            Topic<String, InferenceResult> output, Topic<String, RejectedSpectrum> rejected,
-                           int maxMessageBytes, Duration maxWait, String service, String role) {
+                           int maxMessageBytes, Duration maxWait, String service, String role,
+                           Map<TopicPartition, Long> until) {
+        /** A loop that runs until stopped (the live service). */
+        public Settings(Properties consumer, Properties producer, Topic<String, SpecificRecord> input,
+                        Topic<String, InferenceResult> output, Topic<String, RejectedSpectrum> rejected,
+                        int maxMessageBytes, Duration maxWait, String service, String role) {
+            this(consumer, producer, input, output, rejected, maxMessageBytes, maxWait, service, role, null);
+        }
     }
 
     private final Settings settings;
@@ -77,6 +84,7 @@ public final class InferenceLoop implements Runnable {
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile long answered;
+    private volatile boolean finished;
 
     public InferenceLoop(Settings settings, PredictorHolder models, XasMetrics metrics) {
         this.settings = settings;
@@ -110,8 +118,15 @@ public final class InferenceLoop implements Runnable {
             while (running) {
                 models.closeRetired();
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.maxWait());
+                if (settings.until() != null) {
+                    records = boundedByUntil(records);
+                }
                 if (!records.isEmpty()) {
                     process(records);
+                }
+                if (settings.until() != null && reachedUntil()) {
+                    running = false;
+                    finished = true;
                 }
             }
         } catch (WakeupException e) {
@@ -251,6 +266,44 @@ public final class InferenceLoop implements Runnable {
         RejectedSpectrum dead = Rejections.of(r, spectrumId, e.reason(), e.getMessage(), settings.service());
         return new ProducerRecord<>(settings.rejected().name(), null, r.timestamp(), r.key(),
                 settings.rejected().valueSerde().serializer().serialize(settings.rejected().name(), dead));
+    }
+
+    /**
+     * A bounded run (replay): records at or after a partition's end offset are left unprocessed and uncommitted,
+     * and that partition is paused, so a later run with the same bounds adds nothing.
+     */
+    private ConsumerRecords<byte[], byte[]> boundedByUntil(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> kept = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            long end = settings.until().getOrDefault(tp, 0L);
+            List<ConsumerRecord<byte[], byte[]>> in = records.records(tp).stream().filter(r -> r.offset() < end)
+                    .toList();
+            if (!in.isEmpty()) {
+                kept.put(tp, in);
+            }
+            if (in.size() < records.records(tp).size()) {
+                consumer.seek(tp, end);
+                consumer.pause(List.of(tp));
+            }
+        }
+        return new ConsumerRecords<>(kept, Map.of());
+    }
+
+    private boolean reachedUntil() {
+        if (assigned.isEmpty()) {
+            return false;
+        }
+        for (TopicPartition tp : assigned) {
+            if (consumer.position(tp) < settings.until().getOrDefault(tp, 0L)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when a bounded run has processed everything up to its end offsets. */
+    public boolean finished() {
+        return finished;
     }
 
     private void rewind(ConsumerRecords<byte[], byte[]> records) {

@@ -1,0 +1,101 @@
+package io.xasstream.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.xasstream.common.config.XasConfig;
+import io.xasstream.common.kafka.KafkaClients;
+import io.xasstream.common.management.Readiness;
+import io.xasstream.common.metrics.XasMetrics;
+import io.xasstream.common.topics.TopicAdmin;
+import io.xasstream.common.topics.Topics;
+import io.xasstream.inference.service.InferenceService;
+import io.xasstream.inference.service.ModelWatcher;
+import io.xasstream.kafka.embedded.EmbeddedKafka;
+import io.xasstream.schema.common.AbsorptionEdge;
+import io.xasstream.schema.model.ModelAction;
+import io.xasstream.schema.model.ModelAnnouncement;
+import io.xasstream.schema.result.InferenceResult;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A new model version announced under load takes over with no gap and no spectrum answered by both versions. */
+class HotSwapIT {
+    private static final int SPECTRA = 4_000;
+
+    @Test
+    void announcedVersionTakesOverWithoutGapOrDoubleAnswers(@TempDir Path tmp) throws Exception {
+        Path v2 = ManifestCopies.withVersion(tmp, "2.0.0-hotswap");
+        JsonNode announced = ManifestCopies.firstModel(v2);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); XasMetrics metrics = new XasMetrics("it")) {
+            XasConfig config = XasConfig.load(null, Map.of(), Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                    "models.manifest", Spectra.repo("models/manifest.json").toString(),
+                    "inference.execution-provider", "cpu", "inference.max-batch", "64"));
+            Topics topics = new Topics(config);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                TopicAdmin.ensure(admin, topics.all(), config);
+            }
+            KafkaClients clients = new KafkaClients(config);
+            try (InferenceService service = InferenceService.start(config, topics, clients, metrics, new Readiness(),
+                    InferenceService.Target.live(config, topics));
+                 var producer = new KafkaProducer<>(clients.producer("it"), topics.spectra.keySerde().serializer(),
+                         topics.spectra.valueSerde().serializer());
+                 var models = new KafkaProducer<>(clients.producer("it-models"), topics.models.keySerde().serializer(),
+                         topics.models.valueSerde().serializer())) {
+                // Given spectra streaming in at a steady pace
+                for (int i = 0; i < SPECTRA; i++) {
+                    String sample = "s" + (i % 4);
+                    producer.send(new ProducerRecord<>(topics.spectra.name(), "swap/" + sample,
+                            Spectra.feCompact("spectrum-" + i, "swap", sample)));
+                    if (i == SPECTRA / 3) {
+                        // When a new version is announced part-way through
+                        producer.flush();
+                        models.send(new ProducerRecord<>(topics.models.name(), announced.get("id").asText(),
+                                ModelAnnouncement.newBuilder().setModelId(announced.get("id").asText())
+                                        .setVersion(announced.get("version").asText())
+                                        .setTask(announced.get("task").asText()).setElement("Fe")
+                                        .setEdge(AbsorptionEdge.K).setSha256(announced.get("sha256").asText())
+                                        .setUri(announced.get("file").asText()).setAction(ModelAction.ACTIVATE)
+                                        .setAnnouncedAt(Instant.now().truncatedTo(ChronoUnit.MICROS))
+                                        .setMetadata(Map.of(ModelWatcher.MANIFEST, v2.toString())).build())).get();
+                    }
+                    if (i % 200 == 0) {
+                        Thread.sleep(50);
+                    }
+                }
+                producer.flush();
+
+                // Then every spectrum has exactly one result, and per sample the old version is never seen again
+                List<InferenceResult> results = InferenceServiceITSupport.readResults(config, topics, SPECTRA);
+                Map<String, Integer> perSpectrum = new HashMap<>();
+                Map<String, List<String>> versionsPerSample = new LinkedHashMap<>();
+                for (InferenceResult r : results) {
+                    perSpectrum.merge(r.getSpectrumId(), 1, Integer::sum);
+                    assertThat(r.getModels().stream().map(m -> m.getVersion()).distinct()).hasSize(1);
+                    versionsPerSample.computeIfAbsent(r.getKey(), k -> new ArrayList<>())
+                            .add(r.getModels().get(0).getVersion());
+                }
+                assertThat(perSpectrum).hasSize(SPECTRA);
+                assertThat(perSpectrum.values()).allMatch(c -> c == 1);
+                String newVersion = announced.get("version").asText();
+                for (List<String> versions : versionsPerSample.values()) {
+                    int firstNew = versions.indexOf(newVersion);
+                    assertThat(firstNew).as("the new version answered").isPositive();
+                    assertThat(versions.subList(firstNew, versions.size())).containsOnly(newVersion);
+                    assertThat(versions.subList(0, firstNew)).doesNotContain(newVersion);
+                }
+            }
+        }
+    }
+}
