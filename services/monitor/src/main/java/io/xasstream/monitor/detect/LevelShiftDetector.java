@@ -34,8 +34,11 @@ public final class LevelShiftDetector {
     private double down;
     private long upStart;
     private long downStart;
-    private final Level upRun = new Level();
-    private final Level downRun = new Level();
+    /** The latest trusted points (x, σ, seq), to place the change precisely once it is decided. */
+    private final double[] recentX;
+    private final double[] recentSigma;
+    private final long[] recentSeq;
+    private int recentCount;
 
     public LevelShiftDetector(Quantity quantity, double h, double k, int warmup) {
         this.quantity = quantity;
@@ -44,6 +47,10 @@ public final class LevelShiftDetector {
         this.warmup = warmup;
         this.warmX = new double[warmup];
         this.warmSigma = new double[warmup];
+        int recent = Math.max(2 * warmup, 32);
+        this.recentX = new double[recent];
+        this.recentSigma = new double[recent];
+        this.recentSeq = new long[recent];
     }
 
     public String method() {
@@ -75,41 +82,79 @@ public final class LevelShiftDetector {
         double z = (x - base.mean()) / scale;
         double nextUp = Math.max(0, up + z - k);
         double nextDown = Math.max(0, down - z - k);
-        if (nextUp > 0) {
-            if (up == 0) {
-                upStart = seq;
-                upRun.clear();
-            }
-            upRun.add(x, s);
-        } else {
-            upRun.clear();
+        if (nextUp > 0 && up == 0) {
+            upStart = seq;
         }
-        if (nextDown > 0) {
-            if (down == 0) {
-                downStart = seq;
-                downRun.clear();
-            }
-            downRun.add(x, s);
-        } else {
-            downRun.clear();
+        if (nextDown > 0 && down == 0) {
+            downStart = seq;
         }
         up = nextUp;
         down = nextDown;
+        remember(seq, x, s);
         if (up <= h && down <= h) {
             return null;
         }
         boolean rising = up >= down;
-        Level after = rising ? upRun : downRun;
-        Change change = new Change(quantity, base.mean(), base.standardError(), after.mean(), after.standardError(),
-                null, null, rising ? upStart : downStart, seq,
-                Change.confidence(base.mean(), base.standardError(), after.mean(), after.standardError()), method());
+        // Page's estimate (start of the run) refined: the split of the run's points that best separates the
+        // baseline from a new level (maximum likelihood with the baseline known)
+        long runStart = rising ? upStart : downStart;
+        double mu0 = base.mean();
+        int bestJ = -1;
+        double bestGain = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < recentCount; j++) {
+            if (recentSeq[j] < runStart) {
+                continue;
+            }
+            double sw = 0;
+            double swx = 0;
+            for (int i = j; i < recentCount; i++) {
+                double w = 1 / sq(Math.max(recentSigma[i], Level.MIN_SIGMA));
+                sw += w;
+                swx += w * recentX[i];
+            }
+            double m = swx / sw;
+            double gain = 0;
+            for (int i = j; i < recentCount; i++) {
+                double w = 1 / sq(Math.max(recentSigma[i], Level.MIN_SIGMA));
+                gain += w * (sq(recentX[i] - mu0) - sq(recentX[i] - m));
+            }
+            if (gain > bestGain) {
+                bestGain = gain;
+                bestJ = j;
+            }
+        }
+        Level after = new Level();
+        long changeSeq = seq;
+        if (bestJ >= 0) {
+            changeSeq = recentSeq[bestJ];
+            for (int i = bestJ; i < recentCount; i++) {
+                after.add(recentX[i], recentSigma[i]);
+            }
+        } else {
+            after.add(x, s);
+        }
+        Change change = new Change(quantity, mu0, base.standardError(), after.mean(), after.standardError(),
+                null, null, changeSeq, seq,
+                Change.confidence(mu0, base.standardError(), after.mean(), after.standardError()), method());
         armed = false;
         warmCount = 0;
         up = down = 0;
-        upRun.clear();
-        downRun.clear();
+        recentCount = 0;
         base.clear();
         return change;
+    }
+
+    private void remember(long seq, double x, double s) {
+        if (recentCount == recentX.length) {
+            System.arraycopy(recentX, 1, recentX, 0, recentCount - 1);
+            System.arraycopy(recentSigma, 1, recentSigma, 0, recentCount - 1);
+            System.arraycopy(recentSeq, 1, recentSeq, 0, recentCount - 1);
+            recentCount--;
+        }
+        recentX[recentCount] = x;
+        recentSigma[recentCount] = s;
+        recentSeq[recentCount] = seq;
+        recentCount++;
     }
 
     private void warmUp(double x, double s) {
@@ -162,8 +207,7 @@ public final class LevelShiftDetector {
         baseScatter = scatter;
         armed = true;
         up = down = 0;
-        upRun.clear();
-        downRun.clear();
+        recentCount = 0;
     }
 
     private static double sq(double v) {
@@ -183,8 +227,12 @@ public final class LevelShiftDetector {
         out.writeDouble(down);
         out.writeLong(upStart);
         out.writeLong(downStart);
-        upRun.write(out);
-        downRun.write(out);
+        out.writeInt(recentCount);
+        for (int i = 0; i < recentCount; i++) {
+            out.writeDouble(recentX[i]);
+            out.writeDouble(recentSigma[i]);
+            out.writeLong(recentSeq[i]);
+        }
     }
 
     public void read(DataInput in) throws IOException {
@@ -206,7 +254,12 @@ public final class LevelShiftDetector {
         down = in.readDouble();
         upStart = in.readLong();
         downStart = in.readLong();
-        upRun.read(in);
-        downRun.read(in);
+        int m = in.readInt();
+        recentCount = 0;
+        for (int i = 0; i < m; i++) {
+            double x = in.readDouble();
+            double sigma = in.readDouble();
+            remember(in.readLong(), x, sigma);
+        }
     }
 }

@@ -1,0 +1,201 @@
+package io.xasstream.loadtests.pipeline;
+
+import io.xasstream.common.config.ExecutionDevice;
+import io.xasstream.common.config.XasConfig;
+import io.xasstream.common.io.SpectrumFile;
+import io.xasstream.common.io.SpectrumFileReader;
+import io.xasstream.common.kafka.KafkaClients;
+import io.xasstream.common.management.Readiness;
+import io.xasstream.common.metrics.XasMetrics;
+import io.xasstream.common.records.SpectrumRecords;
+import io.xasstream.common.topics.TopicAdmin;
+import io.xasstream.common.topics.Topics;
+import io.xasstream.core.edges.Edge;
+import io.xasstream.core.preprocess.Preprocessor;
+import io.xasstream.inference.model.LoadedModel;
+import io.xasstream.inference.model.ModelRegistry;
+import io.xasstream.inference.service.InferenceService;
+import io.xasstream.kafka.embedded.EmbeddedKafka;
+import io.xasstream.schema.result.InferenceResult;
+import io.xasstream.schema.spectrum.Spectrum;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Issue 6's benchmark, on the embedded broker and CPU: (1) raw ONNX Runtime batch throughput of the served models,
+ * (2) pipeline throughput (Kafka in → decode → preprocess → infer → transactional Kafka out) on a backlog, as a
+ * ratio to (1), and (3) end-to-end latency percentiles at a paced rate (send → committed result read).
+ */
+@Command(name = "pipeline-benchmark", mixinStandardHelpOptions = true,
+        description = "Measures raw ONNX throughput, pipeline throughput and paced end-to-end latency.")
+public final class PipelineBenchmark implements Callable<Integer> {
+    @Option(names = "--manifest", defaultValue = "models/manifest.json")
+    Path manifest;
+
+    @Option(names = "--spectrum", defaultValue = "services/common/src/test/resources/fixtures/spectra/fe2o3_i0_i1.xdi",
+            description = "Spectrum file streamed (its element must have a model).")
+    Path spectrum;
+
+    @Option(names = "--backlog", defaultValue = "50000", description = "Spectra for the throughput run.")
+    int backlog;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Batch size (raw ONNX and inference.max-batch).")
+    int batch;
+
+    @Option(names = "--rate", defaultValue = "100", description = "Paced rate for the latency run (spectra/s).")
+    double rate;
+
+    @Option(names = "--seconds", defaultValue = "30", description = "Duration of the paced latency run.")
+    int seconds;
+
+    @Option(names = "--threads", defaultValue = "0", description = "ONNX intra-op threads (0: ONNX Runtime's choice).")
+    int threads;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new PipelineBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SpectrumFile file = SpectrumFileReader.read(spectrum);
+        String element = file.element().orElseThrow();
+        double raw = rawOnnx(file, element);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); XasMetrics metrics = new XasMetrics("benchmark")) {
+            XasConfig cfg = XasConfig.load(null, Map.of(), Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                    "models.manifest", manifest.toAbsolutePath().toString(), "inference.execution-provider", "cpu",
+                    "inference.max-batch", String.valueOf(batch), "inference.intra-op-threads",
+                    String.valueOf(threads), "topics.partitions", "1"));
+            Topics topics = new Topics(cfg);
+            KafkaClients clients = new KafkaClients(cfg);
+            try (Admin admin = clients.admin()) {
+                TopicAdmin.ensure(admin, topics.all(), cfg);
+            }
+            // (2) backlog first, then the service drains it
+            try (var producer = new KafkaProducer<>(clients.producer("bench"), topics.spectra.keySerde().serializer(),
+                    topics.spectra.valueSerde().serializer())) {
+                Spectrum s = spectrum(file, "warm");
+                for (int i = 0; i < backlog; i++) {
+                    s.setSpectrumId("backlog-" + i);
+                    producer.send(new ProducerRecord<>(topics.spectra.name(), "bench/backlog", s));
+                }
+                producer.flush();
+            }
+            double pipeline;
+            Histogram latency = new Histogram(3_600_000_000L, 3);
+            try (var consumer = resultsConsumer(clients, topics)) {
+                long start = System.nanoTime();
+                try (InferenceService service = InferenceService.start(cfg, topics, clients, metrics,
+                        new Readiness(), InferenceService.Target.live(cfg, topics))) {
+                    long seen = 0;
+                    while (seen < backlog) {
+                        seen += consumer.poll(Duration.ofMillis(100)).count();
+                    }
+                    pipeline = backlog / ((System.nanoTime() - start) / 1e9);
+
+                    // (3) paced run: acquiredAt = send time, latency = result read − send
+                    try (var producer = new KafkaProducer<>(clients.producer("bench-paced"),
+                            topics.spectra.keySerde().serializer(), topics.spectra.valueSerde().serializer())) {
+                        Spectrum s = spectrum(file, "paced");
+                        int n = (int) (rate * seconds);
+                        long t0 = System.nanoTime();
+                        int sent = 0;
+                        int received = 0;
+                        while (received < n) {
+                            long due = t0 + (long) (sent / rate * 1e9);
+                            if (sent < n && System.nanoTime() >= due) {
+                                s.setSpectrumId("paced-" + sent);
+                                s.setAcquiredAt(Instant.now().truncatedTo(ChronoUnit.MICROS));
+                                producer.send(new ProducerRecord<>(topics.spectra.name(), "bench/paced", s));
+                                producer.flush();
+                                sent++;
+                            }
+                            for (var r : consumer.poll(Duration.ofMillis(1))) {
+                                InferenceResult res = (InferenceResult) topics.results.valueSerde().deserializer()
+                                        .deserialize(r.topic(), r.value());
+                                long micros = ChronoUnit.MICROS.between(res.getTimings().getAcquiredAt(),
+                                        Instant.now());
+                                latency.recordValue(Math.max(0, micros));
+                                received++;
+                            }
+                        }
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "%nxasstream pipeline benchmark (%s, %d cores, Java %s)%n",
+                    System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"));
+            System.out.printf(Locale.ROOT, "raw ONNX Runtime, batch %d, all models of %s: %,.0f spectra/s%n", batch,
+                    element, raw);
+            System.out.printf(Locale.ROOT, "pipeline (Kafka→decode→preprocess→ONNX→transactional Kafka), backlog "
+                    + "%d: %,.0f spectra/s = %.2f × raw (goal ≥ 0.9)%n", backlog, pipeline, pipeline / raw);
+            System.out.printf(Locale.ROOT, "end-to-end latency at %.0f spectra/s over %d s: p50 %.2f ms, p99 %.2f ms, "
+                    + "max %.2f ms (goal p99 ≤ 20 ms)%n", rate, seconds, latency.getValueAtPercentile(50) / 1e3,
+                    latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3);
+        }
+        return 0;
+    }
+
+    /** Spectra/s of the manifest's models for this element run back to back on ready inputs, batch by batch. */
+    private double rawOnnx(SpectrumFile file, String element) throws Exception {
+        try (ModelRegistry registry = ModelRegistry.load(manifest, ExecutionDevice.CPU, threads)) {
+            List<LoadedModel> models = registry.forEdge(element, "K");
+            float[][][] inputs = new float[models.size()][batch][];
+            for (int m = 0; m < models.size(); m++) {
+                double[] in = Preprocessor.preprocess(file.energy(), file.mu(), element, Edge.K,
+                        models.get(m).spec()).modelInput();
+                for (int b = 0; b < batch; b++) {
+                    inputs[m][b] = new float[in.length];
+                    for (int k = 0; k < in.length; k++) {
+                        inputs[m][b][k] = (float) in[k];
+                    }
+                }
+            }
+            for (int warm = 0; warm < 20; warm++) {
+                for (int m = 0; m < models.size(); m++) {
+                    models.get(m).run(inputs[m]);
+                }
+            }
+            long spectra = 0;
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < 5_000_000_000L) {
+                for (int m = 0; m < models.size(); m++) {
+                    models.get(m).run(inputs[m]);
+                }
+                spectra += batch;
+            }
+            return spectra / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private Spectrum spectrum(SpectrumFile file, String sample) {
+        return SpectrumRecords.fromFile(file, new SpectrumRecords.Context("x", "bench", "bench", "bench", sample, null,
+                null, null, Instant.now().truncatedTo(ChronoUnit.MICROS), Map.of(), Map.of()));
+    }
+
+    private static KafkaConsumer<byte[], byte[]> resultsConsumer(KafkaClients clients, Topics topics) {
+        var consumer = new KafkaConsumer<>(clients.consumer("bench-results", null), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topics.results.name()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+}
