@@ -5,10 +5,15 @@ import io.xasstream.app.platform.ServiceHost;
 import io.xasstream.app.platform.Services;
 import io.xasstream.common.config.XasConfig;
 import java.io.PrintWriter;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Runs the services against an external Kafka cluster until stopped (SIGTERM / Ctrl-C). */
@@ -22,6 +27,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOptions config = new ConfigOptions();
+
+    @Option(names = "--services", split = ",", paramLabel = "NAME",
+            description = "Services to run in this process: inference, monitor (default: all).")
+    List<String> services = List.of("inference", "monitor");
 
     @Override
     public Integer call() throws Exception {
@@ -39,7 +48,7 @@ public final class RunCommand implements Callable<Integer> {
         }, "xasstream-shutdown"));
         try (KafkaPlatform kafka = KafkaPlatform.connect(cfg);
              ServiceHost host = ServiceHost.start(kafka.config(), "xasstream");
-             Services services = Services.start(kafka, host)) {
+             Services running = Services.start(kafka, host, names(services))) {
             out.println("xasstream running against " + cfg.get(XasConfig.BOOTSTRAP_SERVERS) + "; management on "
                     + host.managementUrl(cfg));
             out.println("configuration: " + cfg);
@@ -49,5 +58,17 @@ public final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return 0;
+    }
+
+    static Set<Services.Name> names(List<String> names) {
+        Set<Services.Name> out = EnumSet.noneOf(Services.Name.class);
+        for (String n : names) {
+            try {
+                out.add(Services.Name.valueOf(n.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown service '" + n + "' (inference, monitor)");
+            }
+        }
+        return out;
     }
 }

@@ -1,0 +1,39 @@
+"""Label definitions on hand-made structures: `cd models/training && /usr/bin/python3 -m unittest fe_k.test_labels`."""
+import math
+import unittest
+
+import numpy as np
+
+from . import labels as L
+
+
+class LabelTest(unittest.TestCase):
+    def test_grid_and_eta(self):
+        self.assertEqual(len(L.MU), 32)
+        self.assertAlmostEqual(L.MU[0], 1.5)
+        self.assertAlmostEqual(L.MU[-1], 5.5)
+        self.assertAlmostEqual(L.ETA, 1.0 / (2 * (4.0 / 31) ** 2))
+
+    def test_octahedron(self):
+        # FeO6 at 2.0 A, six H at 3.0 A, one O at 6.5 A (outside the cutoff)
+        z = [26] + [8] * 6 + [1] * 6 + [8]
+        dirs = np.array([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]], float)
+        xyz = np.vstack([[0, 0, 0], 2.0 * dirs, 3.0 * dirs, [[6.5, 0, 0]]])
+        lab = L.labels_from_structure(np.array(z), xyz)
+        self.assertEqual(lab["cn"], 6)  # H never counts; 2.0 < 1.15 * (1.32 + 0.66)
+        self.assertAlmostEqual(lab["distance"], 2.0)
+        fc = lambda r: 0.5 * (math.cos(math.pi * r / 6) + 1)  # noqa: E731
+        k = 5
+        want = 6 * 8 * fc(2.0) * math.exp(-L.ETA * (2.0 - L.MU[k]) ** 2) \
+            + 6 * 1 * fc(3.0) * math.exp(-L.ETA * (3.0 - L.MU[k]) ** 2)
+        self.assertAlmostEqual(lab["g2"][k], want, places=10)
+
+    def test_cn_threshold(self):
+        # S: 1.15 * (1.32 + 1.05) = 2.7255 A
+        for r, cn in ((2.72, 1), (2.73, 0)):
+            lab = L.labels_from_structure(np.array([26, 16, 7]), np.array([[0, 0, 0], [r, 0, 0], [0, 0, 1.9]]))
+            self.assertEqual(lab["cn"], cn + 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
