@@ -169,7 +169,10 @@ public final class MonitorService implements AutoCloseable {
             readiness.remove(READINESS_CHECK);
         }
         if (streams != null) {
-            if (!streams.close(Duration.ofSeconds(30))) {
+            // leave the group: a restarted monitor gets its partitions at once, not after the session timeout
+            if (!streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(
+                            org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
                 LOG.warn("monitor did not stop within 30 s");
             }
             streams = null;

@@ -146,6 +146,7 @@ class MonitorServiceIT {
                 OperandoState last = seenStates.get(seenStates.size() - 1);
                 assertThat(last.getAlertCount()).isEqualTo(alertsBefore);
                 assertThat(last.getOodFlaggedCount()).isPositive();
+                awaitTrue(restarted::running, "restarted monitor RUNNING"); // stores are queryable when RUNNING
                 var stateNow = restarted.queries().state("exp-it/cuo-1").orElseThrow();
                 assertThat(stateNow.getSpectraSeen()).isEqualTo(160);
                 assertThat(restarted.queries().timeSeries("exp-it/cuo-1", 1_000)).hasSize(160);
@@ -176,11 +177,13 @@ class MonitorServiceIT {
     private static <V> void poll(KafkaConsumer<String, V> c, List<V> sink, Predicate<V> until) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
+            boolean done = false;
             for (ConsumerRecord<String, V> r : c.poll(Duration.ofMillis(20))) {
-                sink.add(r.value());
-                if (until.test(r.value())) {
-                    return;
-                }
+                sink.add(r.value()); // the whole batch: nothing polled is dropped
+                done |= until.test(r.value());
+            }
+            if (done) {
+                return;
             }
         }
         throw new AssertionError("timed out waiting; last seen " + (sink.isEmpty() ? "nothing"

@@ -7,14 +7,13 @@ import io.xasstream.app.demo.DemoSeries;
 import io.xasstream.app.platform.KafkaPlatform;
 import io.xasstream.app.platform.ServiceHost;
 import io.xasstream.app.platform.Services;
+import io.xasstream.app.platform.ShutdownSignal;
 import io.xasstream.app.send.SpectrumPublisher;
 import io.xasstream.common.config.XasConfig;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,18 +45,8 @@ public final class DemoCommand implements Callable<Integer> {
                 series.add(DemoSeries.load(name.trim()));
             }
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "xasstream-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (KafkaPlatform kafka = KafkaPlatform.start(requested);
+        try (ShutdownSignal signal = new ShutdownSignal();
+             KafkaPlatform kafka = KafkaPlatform.start(requested);
              ServiceHost host = ServiceHost.start(kafka.config(), "xasstream-demo");
              Services services = Services.start(kafka, host);
              SpectrumPublisher publisher = new SpectrumPublisher(kafka.clients(), kafka.topics().spectra,
@@ -78,6 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  readiness               : " + mgmt + "/ready");
             out.println("  metrics (Prometheus)    : " + mgmt + "/metrics");
             out.println("  models                  : " + mgmt + "/models");
+            out.println("  operando state (HTTP)   : http://127.0.0.1:" + services.monitorPort() + "/samples");
             for (DemoSeries s : series) {
                 out.println("  streaming               : series '" + s.name() + "', " + s.spectra().size()
                         + " spectra at " + cfg.get(XasConfig.DEMO_RATE) + "/s into " + kafka.topics().spectra.name());
@@ -86,21 +76,10 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  dead letters            : ./xasstream tail --topic rejected -b " + bootstrap);
             out.println("Press Ctrl-C to stop.");
             out.flush();
-            if (duration > 0) {
-                stop.await((long) (duration * 1000), TimeUnit.MILLISECONDS);
-            } else {
-                stop.await();
-            }
+            signal.await(duration);
             out.println("stopping ...");
             out.flush();
             feeders.forEach(host::undeploy); // before the publisher they write with is closed
-        } finally {
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running and waits for `stopped`
-            }
         }
         out.println("stopped");
         out.flush();

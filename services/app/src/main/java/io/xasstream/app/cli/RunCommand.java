@@ -3,6 +3,7 @@ package io.xasstream.app.cli;
 import io.xasstream.app.platform.KafkaPlatform;
 import io.xasstream.app.platform.ServiceHost;
 import io.xasstream.app.platform.Services;
+import io.xasstream.app.platform.ShutdownSignal;
 import io.xasstream.common.config.XasConfig;
 import java.io.PrintWriter;
 import java.util.EnumSet;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,26 +36,15 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         XasConfig cfg = config.load();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "xasstream-shutdown"));
-        try (KafkaPlatform kafka = KafkaPlatform.connect(cfg);
+        try (ShutdownSignal signal = new ShutdownSignal();
+             KafkaPlatform kafka = KafkaPlatform.connect(cfg);
              ServiceHost host = ServiceHost.start(kafka.config(), "xasstream");
              Services running = Services.start(kafka, host, names(services))) {
             out.println("xasstream running against " + cfg.get(XasConfig.BOOTSTRAP_SERVERS) + "; management on "
                     + host.managementUrl(cfg));
             out.println("configuration: " + cfg);
             out.flush();
-            stop.await();
-        } finally {
-            stopped.countDown();
+            signal.await(0);
         }
         return 0;
     }

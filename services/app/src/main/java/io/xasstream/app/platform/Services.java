@@ -1,6 +1,9 @@
 package io.xasstream.app.platform;
 
+import io.vertx.core.DeploymentOptions;
 import io.xasstream.inference.service.InferenceService;
+import io.xasstream.monitor.MonitorService;
+import io.xasstream.monitor.query.MonitorHttpVerticle;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Set;
@@ -15,9 +18,12 @@ public final class Services implements AutoCloseable {
     public enum Name { INFERENCE, MONITOR }
 
     private final InferenceService inference;
+    private final MonitorService monitor;
+    private MonitorHttpVerticle monitorHttp;
 
-    private Services(InferenceService inference) {
+    private Services(InferenceService inference, MonitorService monitor) {
         this.inference = inference;
+        this.monitor = monitor;
     }
 
     /** Starts every service. */
@@ -35,7 +41,30 @@ public final class Services implements AutoCloseable {
             host.management().get("/models", ctx -> ctx.json(live.describeModels()));
             inference = live;
         }
-        return new Services(inference);
+        MonitorService monitor = null;
+        MonitorHttpVerticle http = null;
+        if (which.contains(Name.MONITOR)) {
+            try {
+                monitor = new MonitorService(cfg, kafka.topics(), host.metrics(), host.readiness()).start();
+                http = monitor.httpVerticle();
+                host.deploy(http, new DeploymentOptions());
+            } catch (RuntimeException e) {
+                new Services(inference, monitor).close();
+                throw e;
+            }
+        }
+        Services services = new Services(inference, monitor);
+        services.monitorHttp = http;
+        return services;
+    }
+
+    public MonitorService monitor() {
+        return monitor;
+    }
+
+    /** Port of the monitor's query API, -1 when the monitor does not run here. */
+    public int monitorPort() {
+        return monitorHttp == null ? -1 : monitorHttp.actualPort();
     }
 
     public InferenceService inference() {
@@ -44,6 +73,13 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        if (monitor != null) {
+            try {
+                monitor.close();
+            } catch (RuntimeException e) {
+                LOG.warn("monitor close: {}", e.toString());
+            }
+        }
         if (inference != null) {
             try {
                 inference.close();

@@ -1,7 +1,6 @@
 package io.xasstream.common.kafka;
 
 import io.xasstream.common.config.XasConfig;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -29,29 +28,37 @@ public final class KafkaClients {
 
     /** Properties shared by every client; {@code role} names it in client.id (e.g. "send", "tail"). */
     public Properties common(String role) {
+        return withOverrides(base(role));
+    }
+
+    private Properties base(String role) {
         Properties p = new Properties();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG,
                 config.get(XasConfig.CLIENT_ID_PREFIX) + "-" + role + "-" + SEQUENCE.incrementAndGet());
+        return p;
+    }
+
+    /** kafka.client.* settings are applied last, so an operator can override any default chosen here. */
+    private Properties withOverrides(Properties p) {
         p.putAll(config.kafkaClientProperties());
         return p;
     }
 
     /** An idempotent producer (acks=all) with byte[] keys/values left to the caller's serdes. */
     public Properties producer(String role) {
-        Properties p = common(role);
+        Properties p = base(role);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
-        putAll(p, config.kafkaClientProperties());
-        return p;
+        return withOverrides(p);
     }
 
     /** A consumer that reads committed data only (results are written transactionally). */
     public Properties consumer(String role, String groupId) {
-        Properties p = common(role);
+        Properties p = base(role);
         if (groupId != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
@@ -59,15 +66,10 @@ public final class KafkaClients {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
-        putAll(p, config.kafkaClientProperties());
-        return p;
+        return withOverrides(p);
     }
 
     public Admin admin() {
         return Admin.create(common("admin"));
-    }
-
-    private static void putAll(Properties p, Map<String, String> overrides) {
-        p.putAll(overrides);
     }
 }
