@@ -73,8 +73,8 @@ def export_all(data_dir, t_start, chosen):
          "e0_jump_fraction": "%.0f %%" % (100 * np.mean(_derivative_e0(data_dir) > 7120.0)),
          "cards": {P.PDF_ID: os.path.join(report.PLOTS, "..", "MODEL_CARD_fe-k-pdf.md"),
                    P.CN_ID: os.path.join(report.PLOTS, "..", "MODEL_CARD_fe-k-cn.md")},
-         "arch_text": {"mlp": "3 × Linear(%d→512) + SiLU + dropout 0.2, linear heads" % grid["count"],
-                       "cnn": "3 × [Conv1d k5 (16/32/48 ch) + SiLU + MaxPool 2] → Linear 256 → Linear 256 "
+         "arch_text": {"mlp": "3 × [Linear (%d→256→256→256) + SiLU + dropout 0.1], linear heads" % grid["count"],
+                       "cnn": "3 × [Conv1d k5 (16/32/48 ch) + SiLU + MaxPool 2] → Linear 128 → Linear 128 "
                               "(SiLU, dropout 0.1), linear heads"},
          "onnx_checks": checks, "parity_numpy_onnx_diff": par_diff,
          "runtime": "%.0f min" % ((time.time() - t_start) / 60.0)}

@@ -11,7 +11,7 @@ def pdf_errors(y, yhat):
 
 def med_iqr(v):
     q1, m, q3 = np.percentile(v, [25, 50, 75])
-    return {"median": float(m), "iqr": float(q3 - q1), "q1": float(q1), "q3": float(q3)}
+    return {"median": float(m), "iqr": float(q3 - q1), "q1": float(q1), "q3": float(q3), "mean": float(np.mean(v))}
 
 
 def coverage(y, mean, std, k=2.0):

@@ -10,7 +10,7 @@ MIN_VAR = 1e-4
 
 
 class MLPTrunk(nn.Module):
-    def __init__(self, n_in, width=512, depth=3, dropout=0.2):
+    def __init__(self, n_in, width=256, depth=3, dropout=0.1):
         super().__init__()
         layers, d = [], n_in
         for _ in range(depth):
@@ -26,7 +26,7 @@ class MLPTrunk(nn.Module):
 class CNNTrunk(nn.Module):
     """1-D CNN: three conv blocks (stride-2 pooling) and a dense layer."""
 
-    def __init__(self, n_in, channels=(16, 32, 48), kernel=5, width=256, dropout=0.1):
+    def __init__(self, n_in, channels=(16, 32, 48), kernel=5, width=128, dropout=0.1):
         super().__init__()
         blocks, c = [], 1
         for ch in channels:

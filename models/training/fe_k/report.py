@@ -335,7 +335,7 @@ def write_manifest(R, pre, grid):
 # ---------------------------------------------------------------- model cards
 
 def _mi(d):
-    return "%.1f (%.1f)" % (d["median"], d["iqr"])
+    return "%.1f (%.1f) [%.1f]" % (d["median"], d["iqr"], d["mean"])
 
 
 def _pct(v):
@@ -447,8 +447,8 @@ def write_pdf_card(R, pre, grid, path):
         "## Metrics",
         "",
         "PDF errors per spectrum: (a) 100·Σ|ŷ−y|/Σ|y|, (b) XANESNET's 100·sqrt(Σ(y−ŷ)²)/Σŷ; median (IQR) over "
-        "spectra. The review's 3.3 (2.7) % (AEGAN reverse, Fe, Table 4) is quoted for orientation: its exact metric "
-        "is not published.",
+        "spectra (mean in brackets after it). The review's 3.3 (2.7) % (AEGAN reverse, Fe, Table 4) is quoted for "
+        "orientation: its exact metric is not published.",
         "",
         "| | PDF (a) | PDF (b) | G2 inside ±2σ | distance MAE (Å) | distance inside ±2σ |",
         "|---|---|---|---|---|---|",
@@ -461,7 +461,7 @@ def write_pdf_card(R, pre, grid, path):
         "| held-out, kNN (k = %d PDF, %d distance) | %s %% | %s %% | | %.4f | |" % (
             k["ks"]["pdf"], k["ks"]["dist"], _mi(kh["pdf_a"]), _mi(kh["pdf_b"]), kh["dist_mae"]),
         "| validation, kNN | %s %% | %s %% | | %.4f | |" % (_mi(kv["pdf_a"]), _mi(kv["pdf_b"]), kv["dist_mae"]),
-        "| review (AEGAN reverse, Fe) | | 3.3 (2.7) %% ? | | | |",
+        "| review (AEGAN reverse, Fe; metric not published) | 3.3 (2.7) % | | | | |",
         "",
         "Goals on held-out: PDF (a) ≤ 0.7 × kNN = %.1f %%: %s (%.1f %%, ratio %.2f); distance MAE ≤ 0.7 × kNN = "
         "%.4f Å: %s (%.4f Å, ratio %.2f); G2 within ±2σ in [90 %%, 98 %%]: %s (%s); distance within ±2σ: %s (%s). "

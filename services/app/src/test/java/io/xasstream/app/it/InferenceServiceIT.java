@@ -173,7 +173,7 @@ class InferenceServiceIT {
         c.put("non-monotonic-energy", bad(s -> withEnergy(s, e -> swap(e, 100, 101)), "NON_MONOTONIC_ENERGY"));
         c.put("duplicated-energy", bad(s -> withEnergy(s, e -> set(e, 101, e.get(100))), "DUPLICATE_ENERGY"));
         c.put("edge-far-from-element", bad(s -> withEnergy(s, e -> shift(e, 900)), "EDGE_NOT_FOUND"));
-        c.put("falling-spectrum", bad(s -> withMu(s, mu -> reversed(mu)), "NON_POSITIVE_EDGE_STEP"));
+        c.put("falling-edge", bad(s -> withMu(s, mu -> negated(mu)), "NON_POSITIVE_EDGE_STEP"));
         c.put("zero-step-axis", bad(s -> { s.setEnergy(new RegularEnergyAxis(7000.0, 0.0, s.getChannels().getI0()
                 .size())); return s; }, "MISSING_FIELD"));
         c.put("batch-short-matrix", new Bad(encode(batch(8, 100, 8 * 100 * 4 - 4)), "LENGTH_MISMATCH"));
@@ -238,10 +238,9 @@ class InferenceServiceIT {
         return l;
     }
 
-    private static List<Double> reversed(List<Double> l) {
-        List<Double> r = new ArrayList<>(l);
-        java.util.Collections.reverse(r);
-        return r;
+    private static List<Double> negated(List<Double> l) {
+        l.replaceAll(v -> -v);
+        return l;
     }
 
     private static SpectrumBatch batch(int count, int points, int bytes) {

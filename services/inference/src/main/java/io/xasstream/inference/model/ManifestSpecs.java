@@ -12,7 +12,8 @@ import java.util.Set;
 /** Turns a manifest entry's grid and preprocessing block into the {@link PreprocessingSpec} the Java code runs. */
 public final class ManifestSpecs {
     private static final Set<String> KNOWN = Set.of("e0Method", "e0", "step", "pre1", "pre2", "norm1", "norm2",
-            "nnorm", "nvict", "makeFlat", "signal", "quantity", "minPoints", "edgeWindowEv");
+            "nnorm", "nvict", "makeFlat", "signal", "quantity", "minPoints", "edgeWindow", "outOfRange",
+            "larchVersion");
 
     private ManifestSpecs() {
     }
@@ -43,12 +44,18 @@ public final class ManifestSpecs {
         };
         ModelManifest.Grid g = entry.input().grid();
         double[] points = EnergyGrid.linspace(g.startEv(), g.startEv() + g.stepEv() * (g.count() - 1), g.count());
+        EnergyGrid.OutOfRange outOfRange = EnergyGrid.OutOfRange.valueOf(text(p, "outOfRange",
+                g.padAllowed() ? "EDGE_VALUE" : "REJECT"));
+        if (outOfRange != EnergyGrid.OutOfRange.REJECT && !g.padAllowed()) {
+            throw new IllegalArgumentException(entry.ref() + ": outOfRange " + outOfRange + " but padAllowed=false");
+        }
         EnergyGrid grid = new EnergyGrid(points,
                 g.relativeToE0() ? EnergyGrid.Reference.RELATIVE_TO_E0 : EnergyGrid.Reference.ABSOLUTE,
-                g.padAllowed() ? EnergyGrid.OutOfRange.EDGE_VALUE : EnergyGrid.OutOfRange.REJECT, 0.0);
+                outOfRange, 0.0);
         int minPoints = p.containsKey("minPoints") ? p.get("minPoints").asInt() : SpectrumValidator.DEFAULT_MIN_POINTS;
-        EdgeWindow window = p.containsKey("edgeWindowEv") ? new EdgeWindow(p.get("edgeWindowEv").asDouble(), p.get("edgeWindowEv").asDouble())
-                : EdgeWindow.DEFAULT;
+        JsonNode w = p.get("edgeWindow");
+        EdgeWindow window = w == null || w.isNull() ? EdgeWindow.DEFAULT
+                : new EdgeWindow(w.path("below").asDouble(), w.path("above").asDouble());
         return new PreprocessingSpec(minPoints, np, window, s, grid);
     }
 

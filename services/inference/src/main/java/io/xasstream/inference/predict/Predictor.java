@@ -6,6 +6,7 @@ import io.xasstream.core.SpectrumRejectedException;
 import io.xasstream.core.edges.AbsorptionEdges;
 import io.xasstream.core.edges.Edge;
 import io.xasstream.core.preprocess.NormalizationParams;
+import io.xasstream.core.preprocess.NormalizationResult;
 import io.xasstream.core.preprocess.PreprocessedSpectrum;
 import io.xasstream.core.preprocess.PreprocessingSpec;
 import io.xasstream.core.preprocess.Preprocessor;
@@ -213,7 +214,8 @@ public final class Predictor {
         params.put("nnorm", u.nnorm().doubleValue());
         params.put("nvict", (double) u.nvict());
         params.put("tabulatedEdgeEv", p.tabulatedEdge());
-        String method = in.e0() != null ? "fixed" : p.energyShift() != 0.0 ? "reference" : "derivative";
+        String method = p.normalization().e0Source() == NormalizationResult.E0Source.FIXED ? "fixed"
+                : p.energyShift() != 0.0 ? "reference" : "derivative";
         double shift = p.energyShift() + (in.energyShift() == null ? 0.0 : in.energyShift());
         return Preprocessing.newBuilder()
                 .setE0Ev(p.normalization().e0()).setE0Method(method).setEnergyShiftEv(shift)

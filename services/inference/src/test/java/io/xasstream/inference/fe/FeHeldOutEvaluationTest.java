@@ -87,10 +87,13 @@ class FeHeldOutEvaluationTest {
             }
 
             // k-nearest-neighbour baseline on the same model inputs (Java preprocessing), k from the manifest
-            var knnK = pdfModel.entry().metrics().path("knn").path("k");
-            int kPdf = knnK.path("pdf").asInt(5);
-            int kDist = knnK.path("dist").asInt(5);
-            int kCn = knnK.path("cn").asInt(5);
+            // k of each task as chosen on validation by the training pipeline (manifest metrics.knnHeldout.k)
+            var knnK = pdfModel.entry().metrics().path("knnHeldout").path("k");
+            int kPdf = knnK.path("pdf").asInt();
+            int kDist = knnK.path("distance").asInt();
+            int kCn = registry.find("Fe", "K", Predictor.CN).orElseThrow().entry().metrics().path("knnHeldout")
+                    .path("k").asInt();
+            assertThat(List.of(kPdf, kDist, kCn)).as("k from the manifest").allMatch(k -> k > 0);
             double[][] xtr = new double[train.size()][];
             StructureLabels.Labels[] ltr = new StructureLabels.Labels[train.size()];
             for (int i = 0; i < train.size(); i++) {
