@@ -144,8 +144,7 @@ def grid_block(spec):
     start, stop, n = g["linspace"]
     return {"id": "fe-k-%s-%g-%g-%d" % ("rel" if g["reference"] == "relative_to_e0" else "abs", start, stop, n),
             "relativeToE0": g["reference"] == "relative_to_e0", "startEv": float(start),
-            "stepEv": float((stop - start) / (n - 1)), "count": int(n), "padAllowed": g["out_of_range"] != "reject",
-            "outOfRange": g["out_of_range"].upper()}
+            "stepEv": float((stop - start) / (n - 1)), "count": int(n), "padAllowed": g["out_of_range"] != "reject"}
 
 
 def preprocessing_block(spec):
@@ -157,6 +156,7 @@ def preprocessing_block(spec):
             "e0": nz["e0"], "step": nz["step"], "pre1": nz["pre1"], "pre2": nz["pre2"], "norm1": nz["norm1"],
             "norm2": nz["norm2"], "nnorm": nz["nnorm"], "nvict": nz["nvict"], "makeFlat": nz["make_flat"],
             "edgeWindow": {"below": spec["edge_window"]["below"], "above": spec["edge_window"]["above"]},
+            "outOfRange": spec["grid"]["out_of_range"].upper(),
             "larchVersion": "0.9.58"}
 
 
@@ -220,10 +220,11 @@ def parity_inputs():
     add("fixture fe2o3_i0_i1.xdi + gaussian noise 0.005 (seed 7)", s["energy"],
         s["mu"] + rng.normal(0, 0.005, len(s["mu"])))
     rows.append(("fixture fe2o3_i0_i1.xdi model input x 1.1", rows[0][1] * 1.1))
-    ref_dir = os.path.join(os.path.dirname(data.REPO), "shared", "data", "reference-spectra")
-    for f in ("feo.xdi", "goethite.xdi"):
-        r = xdi.read_spectrum(os.path.join(ref_dir, f))
-        add("xraylarch example %s (MIT)" % f, r["energy"], r["mu"])
+    # Two frames of our own synthetic Fe2O3 -> Fe series (never shared data: it must not be copied into the repo).
+    demo = os.path.join(data.REPO, "services", "app", "src", "main", "resources", "demo", "fe-reduction")
+    for f in ("fe-reduction-000.xdi", "fe-reduction-089.xdi"):
+        r = xdi.read_spectrum(os.path.join(demo, f))
+        add("demo series %s" % f, r["energy"], r["mu"])
     return rows
 
 
@@ -356,7 +357,7 @@ def _common_sections(R, pre, grid):
         "",
         "Rebuild everything (labels, kNN, comparison, members, ONNX, plots, cards, manifest, parity files): "
         "`cd models/training && /usr/bin/python3 -m fe_k all --data ../../../shared/data/xanesnet-fe-k` "
-        "(%s on 2 shared CPU cores, PyTorch %s)." % (R["runtime"], R["torch"]),
+        "(%s, 2 shared CPU cores, PyTorch %s)." % (R["runtime"], R["torch"]),
         "",
         "## Input and preprocessing (contract with the Java service)",
         "",
@@ -479,6 +480,7 @@ def write_pdf_card(R, pre, grid, path):
         "",
     ]
     lines += _arch_section(R, "pdf")
+    lines += ["## What else was tried", ""] + ["- " + t for t in R["tried"]] + [""]
     lines += _reference_section(R, "pdf")
     lines += ["## Limits", ""] + ["- " + t for t in R["limits_pdf"]] + [""]
     with open(path, "w") as fh:

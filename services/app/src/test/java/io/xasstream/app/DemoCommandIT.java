@@ -25,11 +25,16 @@ class DemoCommandIT {
         StringWriter out = new StringWriter();
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
-        CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> cl.execute("demo", "--duration", "12",
-                "--set", "demo.rate=20", "--set", "management.port=0"));
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        Path manifest = Path.of(System.getProperty("xasstream.repo.root", "../.."), "models/manifest.json");
+        CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> cl.execute("demo", "--duration", "25",
+                "--set", "demo.rate=20", "--set", "management.port=0", "--set", "monitor.http.port=0",
+                "--set", "models.manifest=" + manifest, "--set", "inference.execution-provider=cpu"));
 
-        String bootstrap = await(out, Pattern.compile("Kafka bootstrap servers : (\\S+)"));
-        String health = await(out, Pattern.compile("health\\s+: (\\S+)"));
+        String bootstrap = await(out, err, demo, Pattern.compile("Kafka bootstrap servers : (\\S+)"));
+        String health = await(out, err, demo, Pattern.compile("health\\s+: (\\S+)"));
+        String samples = await(out, err, demo, Pattern.compile("operando state \\(HTTP\\)\\s+: (\\S+)"));
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> h = http.send(HttpRequest.newBuilder(URI.create(health)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -45,26 +50,57 @@ class DemoCommandIT {
         assertThat(tailCode).isZero();
         String[] lines = tailOut.toString().strip().split("\n");
         assertThat(lines).hasSize(10);
-        assertThat(lines[0]).contains("\"element\":\"Cu\"").contains("\"experimentId\":\"demo-cu-reduction-1\"")
-                .contains("\"temperature\"");
+        assertThat(tailOut.toString()).contains("\"element\":\"Cu\"").contains("\"element\":\"Fe\"")
+                .contains("\"experimentId\":\"demo-cu-reduction-1\"").contains("\"temperature\"");
+
+        // results of the Fe series, and dead letters of the Cu series (no Cu model yet)
+        StringWriter results = new StringWriter();
+        CommandLine tailResults = Main.commandLine();
+        tailResults.setOut(new PrintWriter(results, true));
+        assertThat(tailResults.execute("tail", "-b", bootstrap, "--json", "--max", "3", "--timeout", "15")).isZero();
+        assertThat(results.toString()).contains("\"pdf\"").contains("\"coordinationNumber\"")
+                .contains("\"experimentId\":\"demo-fe-reduction-1\"");
+        StringWriter rejected = new StringWriter();
+        CommandLine tailRejected = Main.commandLine();
+        tailRejected.setOut(new PrintWriter(rejected, true));
+        assertThat(tailRejected.execute("tail", "-b", bootstrap, "--topic", "rejected", "--max", "1", "--timeout",
+                "15")).isZero();
+        assertThat(rejected.toString()).contains("NO_MODEL");
 
         String metrics = http.send(HttpRequest.newBuilder(URI.create(health.replace("/health", "/metrics"))).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("xas_records_published_total").contains("jvm_memory_used_bytes");
+        assertThat(metrics).contains("xas_records_published_total").contains("jvm_memory_used_bytes")
+                .contains("xas_inference_batch_size").contains("kafka_stream");
+        String models = http.send(HttpRequest.newBuilder(URI.create(health.replace("/health", "/models"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(models).contains("fe-k-pdf").contains("sha256");
+        HttpResponse<String> sampleList = http.send(HttpRequest.newBuilder(URI.create(samples)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long until = System.currentTimeMillis() + 20_000;
+        while (!sampleList.body().contains("fe-reduction") && System.currentTimeMillis() < until) {
+            Thread.sleep(500);
+            sampleList = http.send(HttpRequest.newBuilder(URI.create(samples)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+        assertThat(sampleList.body()).contains("demo-fe-reduction-1");
 
         assertThat(demo.get(60, TimeUnit.SECONDS)).isZero();
         assertThat(out.toString()).contains("stopped");
     }
 
-    private static String await(StringWriter out, Pattern p) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
+    private static String await(StringWriter out, StringWriter err, CompletableFuture<Integer> demo, Pattern p)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 90_000;
         while (System.currentTimeMillis() < deadline) {
             Matcher m = p.matcher(out.toString());
             if (m.find()) {
                 return m.group(1);
             }
+            if (demo.isDone()) {
+                break;
+            }
             Thread.sleep(100);
         }
-        throw new AssertionError("demo did not print " + p + "; output so far:\n" + out);
+        throw new AssertionError("demo did not print " + p + "; output so far:\n" + out + "\nerrors:\n" + err);
     }
 }

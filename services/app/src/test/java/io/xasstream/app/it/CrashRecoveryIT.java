@@ -43,17 +43,19 @@ class CrashRecoveryIT {
                 TopicAdmin.ensure(admin, topics.all(), config);
             }
             // Given 20,000 spectra of 10 samples on the input topic
-            try (var producer = new KafkaProducer<>(new KafkaClients(config).producer("it"), new ByteArraySerializer(),
-                    new ByteArraySerializer())) {
+            try (var producer = new KafkaProducer<>(InferenceServiceITSupport.bulkProducer(config, "it"),
+                    new ByteArraySerializer(), new ByteArraySerializer())) {
                 Spectrum template = Spectra.fe("t", "crash", "s");
+                List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sends =
+                        new java.util.ArrayList<>();
                 for (int i = 0; i < SPECTRA; i++) {
                     template.setSpectrumId("spectrum-" + i);
                     template.getSource().setSampleId("s" + (i % 10));
                     byte[] value = topics.spectra.valueSerde().serializer().serialize(topics.spectra.name(), template);
-                    producer.send(new ProducerRecord<>(topics.spectra.name(),
-                            ("crash/s" + (i % 10)).getBytes(StandardCharsets.UTF_8), value));
+                    sends.add(producer.send(new ProducerRecord<>(topics.spectra.name(),
+                            ("crash/s" + (i % 10)).getBytes(StandardCharsets.UTF_8), value)));
                 }
-                producer.flush();
+                InferenceServiceITSupport.awaitAll(sends);
             }
 
             // When the service is killed without a clean shutdown part-way through, then restarted

@@ -49,7 +49,8 @@ class HotSwapIT {
             KafkaClients clients = new KafkaClients(config);
             try (InferenceService service = InferenceService.start(config, topics, clients, metrics, new Readiness(),
                     InferenceService.Target.live(config, topics));
-                 var producer = new KafkaProducer<>(clients.producer("it"), topics.spectra.keySerde().serializer(),
+                 var producer = new KafkaProducer<>(InferenceServiceITSupport.bulkProducer(config, "it"),
+                         topics.spectra.keySerde().serializer(),
                          topics.spectra.valueSerde().serializer());
                  var models = new KafkaProducer<>(clients.producer("it-models"), topics.models.keySerde().serializer(),
                          topics.models.valueSerde().serializer())) {

@@ -12,9 +12,31 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reading result topics in integration tests: read committed, from the beginning, no consumer group. */
+/** Producing and reading in integration tests: read committed, from the beginning, no consumer group. */
 final class InferenceServiceITSupport {
     private InferenceServiceITSupport() {
+    }
+
+    /**
+     * Producer settings for bulk test input on a loaded 2-core machine: patient timeouts (a slow broker must not
+     * expire batches) and one request in flight, so that a retry can never reorder or lose a record.
+     */
+    static java.util.Properties bulkProducer(XasConfig config, String role) {
+        java.util.Properties p = new KafkaClients(config).producer(role);
+        p.put("linger.ms", "20");
+        p.put("batch.size", String.valueOf(1 << 20));
+        p.put("max.in.flight.requests.per.connection", "1");
+        p.put("request.timeout.ms", "120000");
+        p.put("delivery.timeout.ms", "600000");
+        return p;
+    }
+
+    /** Waits for every send and fails the test if any record was not written. */
+    static void awaitAll(List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sends)
+            throws Exception {
+        for (var f : sends) {
+            f.get(10, java.util.concurrent.TimeUnit.MINUTES);
+        }
     }
 
     static List<InferenceResult> readResults(XasConfig config, Topics topics, int expected) {

@@ -52,15 +52,18 @@ class ReplayIT {
             }
             KafkaClients clients = new KafkaClients(config);
             // Given an archive of 50,000 spectra
-            try (var producer = new KafkaProducer<>(clients.producer("it"), topics.spectra.keySerde().serializer(),
-                    topics.spectra.valueSerde().serializer())) {
+            try (var producer = new KafkaProducer<>(InferenceServiceITSupport.bulkProducer(config, "it"),
+                    topics.spectra.keySerde().serializer(), topics.spectra.valueSerde().serializer())) {
                 var template = Spectra.feCompact("t", "archive", "s");
+                List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sends =
+                        new java.util.ArrayList<>();
                 for (int i = 0; i < SPECTRA; i++) {
                     template.setSpectrumId("spectrum-" + i);
                     template.getSource().setSampleId("s" + (i % 16));
-                    producer.send(new ProducerRecord<>(topics.spectra.name(), "archive/s" + (i % 16), template));
+                    sends.add(producer.send(new ProducerRecord<>(topics.spectra.name(), "archive/s" + (i % 16),
+                            template)));
                 }
-                producer.flush();
+                InferenceServiceITSupport.awaitAll(sends);
             }
             String liveGroup = config.get(XasConfig.INFERENCE_GROUP_ID);
             try (InferenceService live = InferenceService.start(config, topics, clients, metrics, new Readiness(),

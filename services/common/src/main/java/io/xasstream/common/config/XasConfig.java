@@ -70,6 +70,9 @@ public final class XasConfig {
     public static final Setting<ExecutionDevice> EXECUTION_PROVIDER = Setting.oneOf("inference.execution-provider",
             ExecutionDevice.class, ExecutionDevice.AUTO, "ONNX Runtime execution provider: cpu, cuda, or auto "
                     + "(CUDA when it loads, else CPU with one warning).");
+    public static final Setting<String> SHADOW_MANIFEST = Setting.string("inference.shadow-manifest", "",
+            "Manifest of a shadow model set run on the same spectra, its results to xas.results.shadow for comparison "
+                    + "(./xasstream compare xas.results xas.results.shadow); empty: no shadow.");
     public static final Setting<Integer> INTRA_OP_THREADS = Setting.integer("inference.intra-op-threads", 0, 0, 256,
             "ONNX Runtime threads per model session; 0 lets ONNX Runtime choose.");
 
@@ -117,7 +120,7 @@ public final class XasConfig {
             TOPIC_PARTITIONS, TOPIC_REPLICATION, TOPIC_CREATE, SPECTRA_RETENTION_MS, RESULTS_RETENTION_MS,
             SERDE_FORMAT, REGISTRY_URL, REGISTRY_AUTH, MAX_MESSAGE_BYTES,
             MANAGEMENT_HOST, MANAGEMENT_PORT,
-            MODELS_MANIFEST, EXECUTION_PROVIDER, INTRA_OP_THREADS,
+            MODELS_MANIFEST, SHADOW_MANIFEST, EXECUTION_PROVIDER, INTRA_OP_THREADS,
             INFERENCE_GROUP_ID, INFERENCE_TRANSACTIONAL_ID, INFERENCE_MAX_BATCH, INFERENCE_MAX_WAIT_MS,
             MONITOR_APPLICATION_ID, MONITOR_STATE_DIR, MONITOR_WINDOW_COUNT, MONITOR_WINDOW_MS,
             MONITOR_CUSUM_THRESHOLD, MONITOR_CUSUM_DRIFT, MONITOR_HTTP_PORT,

@@ -62,17 +62,18 @@ public final class InferenceLoop implements Runnable {
     public record Settings(Properties consumer, Properties producer, Topic<String, SpecificRecord> input,
                            Topic<String, InferenceResult> output, Topic<String, RejectedSpectrum> rejected,
                            int maxMessageBytes, Duration maxWait, String service, String role,
-                           Map<TopicPartition, Long> until) {
+                           Map<TopicPartition, Long> until, Topic<String, InferenceResult> shadowOutput) {
         /** A loop that runs until stopped (the live service). */
         public Settings(Properties consumer, Properties producer, Topic<String, SpecificRecord> input,
                         Topic<String, InferenceResult> output, Topic<String, RejectedSpectrum> rejected,
                         int maxMessageBytes, Duration maxWait, String service, String role) {
-            this(consumer, producer, input, output, rejected, maxMessageBytes, maxWait, service, role, null);
+            this(consumer, producer, input, output, rejected, maxMessageBytes, maxWait, service, role, null, null);
         }
     }
 
     private final Settings settings;
     private final PredictorHolder models;
+    private final PredictorHolder shadow;
     private final XasMetrics metrics;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -87,8 +88,20 @@ public final class InferenceLoop implements Runnable {
     private volatile boolean finished;
 
     public InferenceLoop(Settings settings, PredictorHolder models, XasMetrics metrics) {
+        this(settings, models, null, metrics);
+    }
+
+    /**
+     * @param shadow models whose answers to the same spectra go to {@code settings.shadowOutput()} in the same
+     *               transaction (never to the live results); null for none
+     */
+    public InferenceLoop(Settings settings, PredictorHolder models, PredictorHolder shadow, XasMetrics metrics) {
+        if ((shadow == null) != (settings.shadowOutput() == null)) {
+            throw new IllegalArgumentException("a shadow model needs a shadow output topic and vice versa");
+        }
         this.settings = settings;
         this.models = models;
+        this.shadow = shadow;
         this.metrics = metrics;
         this.consumer = new KafkaConsumer<>(settings.consumer(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
@@ -172,6 +185,20 @@ public final class InferenceLoop implements Runnable {
         long start = System.nanoTime();
         List<Outcome> outcomes = live.predictor().predict(inputs);
         long inferNanos = System.nanoTime() - start;
+        if (shadow != null) {
+            // The shadow answers the same spectra; its own refusals are counted, never dead-lettered twice.
+            List<Outcome> shadowOutcomes = shadow.current().predictor().predict(inputs);
+            for (int i = 0; i < shadowOutcomes.size(); i++) {
+                Outcome o = shadowOutcomes.get(i);
+                if (o.isResult()) {
+                    out.add(new ProducerRecord<>(settings.shadowOutput().name(), null, origins.get(i).timestamp(),
+                            origins.get(i).key(), settings.shadowOutput().valueSerde().serializer()
+                            .serialize(settings.shadowOutput().name(), o.result())));
+                } else {
+                    metrics.rejected(o.rejection().reason()).increment();
+                }
+            }
+        }
         Set<String> modelsUsed = new HashSet<>();
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome o = outcomes.get(i);

@@ -34,9 +34,12 @@ public final class InferenceService implements AutoCloseable {
     private final Thread thread;
     private final ModelWatcher watcher;
     private final Thread watcherThread;
+    private final PredictorHolder shadow;
     private final String name;
 
-    private InferenceService(String name, PredictorHolder models, InferenceLoop loop, ModelWatcher watcher) {
+    private InferenceService(String name, PredictorHolder models, InferenceLoop loop, ModelWatcher watcher,
+                             PredictorHolder shadow) {
+        this.shadow = shadow;
         this.name = name;
         this.models = models;
         this.loop = loop;
@@ -72,15 +75,22 @@ public final class InferenceService implements AutoCloseable {
         Properties producer = clients.producer(target.role());
         producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, target.transactionalId());
         producer.put(ProducerConfig.LINGER_MS_CONFIG, "0"); // a transaction commit flushes anyway
+        String shadowManifest = cfg.get(XasConfig.SHADOW_MANIFEST);
+        PredictorHolder shadow = null;
+        if (target.followAnnouncements() && !shadowManifest.isBlank()) {
+            shadow = new PredictorHolder(ModelRegistry.load(cfg.path(XasConfig.SHADOW_MANIFEST, System.getenv()),
+                    cfg.get(XasConfig.EXECUTION_PROVIDER), cfg.get(XasConfig.INTRA_OP_THREADS)), Clock.systemUTC());
+        }
         InferenceLoop.Settings settings = new InferenceLoop.Settings(consumer, producer, topics.spectra,
                 target.output(), topics.rejected, cfg.get(XasConfig.MAX_MESSAGE_BYTES),
-                Duration.ofMillis(cfg.get(XasConfig.INFERENCE_MAX_WAIT_MS)), target.role(), target.role());
-        InferenceLoop loop = new InferenceLoop(settings, holder, metrics);
+                Duration.ofMillis(cfg.get(XasConfig.INFERENCE_MAX_WAIT_MS)), target.role(), target.role(), null,
+                shadow == null ? null : topics.resultsShadow);
+        InferenceLoop loop = new InferenceLoop(settings, holder, shadow, metrics);
         // Replays pin their model version: only the live service follows announcements.
         ModelWatcher watcher = target.followAnnouncements() ? new ModelWatcher(clients.consumer(target.role()
                 + "-models", null), topics.models, holder, cfg.get(XasConfig.EXECUTION_PROVIDER),
                 cfg.get(XasConfig.INTRA_OP_THREADS), java.time.Instant.now()) : null;
-        InferenceService service = new InferenceService(target.role(), holder, loop, watcher);
+        InferenceService service = new InferenceService(target.role(), holder, loop, watcher, shadow);
         readiness.register(target.role() + ".models", () -> !holder.current().registry().models().isEmpty());
         readiness.register(target.role() + ".loop", loop::isRunning);
         readiness.register(target.role() + ".partitions", () -> !loop.assignment().isEmpty());
@@ -103,8 +113,15 @@ public final class InferenceService implements AutoCloseable {
                     "element", e.element(), "edge", e.edge(), "sha256", e.sha256(), "device", m.device(),
                     "inputPoints", m.inputSize(), "file", e.file())));
         }
-        return new JsonObject().put("manifest", registry.manifestFile().toString()).put("models", list)
+        JsonObject out = new JsonObject().put("manifest", registry.manifestFile().toString()).put("models", list)
                 .put("answered", loop.answered());
+        if (shadow != null) {
+            JsonArray shadows = new JsonArray();
+            shadow.current().registry().models().forEach(m -> shadows.add(new JsonObject(Map.of("id", m.entry().id(),
+                    "version", m.entry().version(), "task", m.entry().task(), "sha256", m.entry().sha256()))));
+            out.put("shadow", shadows);
+        }
+        return out;
     }
 
     public InferenceLoop loop() {
@@ -128,6 +145,9 @@ public final class InferenceService implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             models.close();
+            if (shadow != null) {
+                shadow.close();
+            }
             LOG.info("{} stopped after {} spectra", name, loop.answered());
         }
     }

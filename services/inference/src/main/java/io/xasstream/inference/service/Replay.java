@@ -132,7 +132,7 @@ public final class Replay {
         producer.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         InferenceLoop loop = new InferenceLoop(new InferenceLoop.Settings(consumer, producer, topics.spectra,
                 plan.output(), topics.rejected, cfg.get(XasConfig.MAX_MESSAGE_BYTES), Duration.ofMillis(50),
-                "replay", "replay", plan.until()), holder, metrics);
+                "replay", "replay", plan.until(), null), holder, metrics);
         Thread t = new Thread(loop, "replay-loop");
         t.start();
         try {
