@@ -144,6 +144,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     element, raw);
             System.out.printf(Locale.ROOT, "pipeline (Kafka→decode→preprocess→ONNX→transactional Kafka), backlog "
                     + "%d: %,.0f spectra/s = %.2f × raw (goal ≥ 0.9)%n", backlog, pipeline, pipeline / raw);
+            var batches = metrics.batchSize("inference");
+            var onnx = metrics.meters().find("xas.inference.latency").timers();
+            System.out.printf(Locale.ROOT, "inference batches: %d, mean size %.1f; ONNX time per batch and model: %s%n",
+                    batches.count(), batches.mean(), onnx.stream().map(t -> String.format(Locale.ROOT, "%s %.2f ms",
+                            t.getId().getTag("model"), t.mean(java.util.concurrent.TimeUnit.MILLISECONDS))).toList());
             System.out.printf(Locale.ROOT, "end-to-end latency at %.0f spectra/s over %d s: p50 %.2f ms, p99 %.2f ms, "
                     + "max %.2f ms (goal p99 ≤ 20 ms)%n", rate, seconds, latency.getValueAtPercentile(50) / 1e3,
                     latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3);
