@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
-import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
 import io.xasstream.schema.result.InferenceResult;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,11 +35,8 @@ class CrashRecoveryIT {
     @Test
     void killedMidStreamAndRestartedTheServiceAnswersEverySpectrumExactlyOnce(@TempDir Path tmp) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            XasConfig config = XasConfig.load(null, Map.of(), Map.of("bootstrap.servers", kafka.bootstrapServers()));
+            XasConfig config = InferenceServiceITSupport.configure(kafka);
             Topics topics = new Topics(config);
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                TopicAdmin.ensure(admin, topics.all(), config);
-            }
             // Given 20,000 spectra of 10 samples on the input topic
             try (var producer = new KafkaProducer<>(InferenceServiceITSupport.bulkProducer(config, "it"),
                     new ByteArraySerializer(), new ByteArraySerializer())) {

@@ -7,7 +7,6 @@ import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.management.Readiness;
 import io.xasstream.common.metrics.XasMetrics;
-import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.inference.service.InferenceService;
 import io.xasstream.inference.service.ModelWatcher;
@@ -24,7 +23,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -39,13 +37,8 @@ class HotSwapIT {
         Path v2 = ManifestCopies.withVersion(tmp, "2.0.0-hotswap");
         JsonNode announced = ManifestCopies.firstModel(v2);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); XasMetrics metrics = new XasMetrics("it")) {
-            XasConfig config = XasConfig.load(null, Map.of(), Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                    "models.manifest", Spectra.repo("models/manifest.json").toString(),
-                    "inference.execution-provider", "cpu", "inference.max-batch", "64"));
+            XasConfig config = InferenceServiceITSupport.configure(kafka, "inference.max-batch", "64");
             Topics topics = new Topics(config);
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                TopicAdmin.ensure(admin, topics.all(), config);
-            }
             KafkaClients clients = new KafkaClients(config);
             try (InferenceService service = InferenceService.start(config, topics, clients, metrics, new Readiness(),
                     InferenceService.Target.live(config, topics));

@@ -7,7 +7,6 @@ import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.management.Readiness;
 import io.xasstream.common.metrics.XasMetrics;
 import io.xasstream.common.serde.SingleObjectCodec;
-import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.inference.service.InferenceService;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
@@ -33,7 +32,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,13 +55,8 @@ class InferenceServiceIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start();
-        config = XasConfig.load(null, Map.of(), Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "models.manifest", Spectra.repo("models/manifest.json").toString(),
-                "inference.transactional-id", "it-inference", "inference.execution-provider", "cpu"));
+        config = InferenceServiceITSupport.configure(kafka, "inference.transactional-id", "it-inference");
         topics = new Topics(config);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicAdmin.ensure(admin, topics.all(), config);
-        }
         metrics = new XasMetrics("it");
         service = InferenceService.start(config, topics, new KafkaClients(config), metrics, new Readiness(),
                 InferenceService.Target.live(config, topics));

@@ -18,6 +18,25 @@ final class InferenceServiceITSupport {
     }
 
     /**
+     * The configuration of a test against an embedded broker: its address, the committed models on CPU, the given
+     * overrides; the registry's topics are created.
+     */
+    static XasConfig configure(io.xasstream.kafka.embedded.EmbeddedKafka kafka, String... overrides) {
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>();
+        all.put("bootstrap.servers", kafka.bootstrapServers());
+        all.put("models.manifest", Spectra.repo("models/manifest.json").toString());
+        all.put("inference.execution-provider", "cpu");
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            all.put(overrides[i], overrides[i + 1]);
+        }
+        XasConfig config = XasConfig.load(null, java.util.Map.of(), all);
+        try (var admin = new KafkaClients(config).admin()) {
+            io.xasstream.common.topics.TopicAdmin.ensure(admin, new Topics(config).all(), config);
+        }
+        return config;
+    }
+
+    /**
      * Producer settings for bulk test input on a loaded 2-core machine: patient timeouts (a slow broker must not
      * expire batches) and one request in flight, so that a retry can never reorder or lose a record.
      */

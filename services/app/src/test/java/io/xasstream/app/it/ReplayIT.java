@@ -8,7 +8,6 @@ import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.management.Readiness;
 import io.xasstream.common.metrics.XasMetrics;
-import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.inference.service.InferenceService;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
@@ -43,13 +42,8 @@ class ReplayIT {
         JsonNode model = ManifestCopies.firstModel(v2);
         String modelRef = model.get("id").asText() + "@" + model.get("version").asText();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); XasMetrics metrics = new XasMetrics("it")) {
-            XasConfig config = XasConfig.load(null, Map.of(), Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                    "models.manifest", Spectra.repo("models/manifest.json").toString(),
-                    "inference.execution-provider", "cpu"));
+            XasConfig config = InferenceServiceITSupport.configure(kafka);
             Topics topics = new Topics(config);
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                TopicAdmin.ensure(admin, topics.all(), config);
-            }
             KafkaClients clients = new KafkaClients(config);
             // Given an archive of 50,000 spectra
             try (var producer = new KafkaProducer<>(InferenceServiceITSupport.bulkProducer(config, "it"),

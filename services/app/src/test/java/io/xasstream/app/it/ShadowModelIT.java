@@ -6,15 +6,12 @@ import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.management.Readiness;
 import io.xasstream.common.metrics.XasMetrics;
-import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.inference.service.InferenceService;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
 import io.xasstream.schema.result.InferenceResult;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -28,13 +25,9 @@ class ShadowModelIT {
     void everyLiveResultHasAShadowTwinFromTheShadowVersion(@TempDir Path tmp) throws Exception {
         Path shadowManifest = ManifestCopies.withVersion(tmp, "9.9.9-shadow");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); XasMetrics metrics = new XasMetrics("it")) {
-            XasConfig config = XasConfig.load(null, Map.of(), Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                    "models.manifest", Spectra.repo("models/manifest.json").toString(),
-                    "inference.shadow-manifest", shadowManifest.toString(), "inference.execution-provider", "cpu"));
+            XasConfig config = InferenceServiceITSupport.configure(kafka, "inference.shadow-manifest",
+                    shadowManifest.toString());
             Topics topics = new Topics(config);
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                TopicAdmin.ensure(admin, topics.all(), config);
-            }
             KafkaClients clients = new KafkaClients(config);
             try (InferenceService service = InferenceService.start(config, topics, clients, metrics, new Readiness(),
                     InferenceService.Target.live(config, topics));
