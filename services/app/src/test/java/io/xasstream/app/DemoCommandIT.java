@@ -28,7 +28,7 @@ class DemoCommandIT {
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
         Path manifest = Path.of(System.getProperty("xasstream.repo.root", "../.."), "models/manifest.json");
-        CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> cl.execute("demo", "--duration", "25",
+        CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> cl.execute("demo", "--duration", "45",
                 "--set", "demo.rate=20", "--set", "management.port=0", "--set", "monitor.http.port=0",
                 "--set", "models.manifest=" + manifest, "--set", "inference.execution-provider=cpu"));
 
@@ -85,7 +85,7 @@ class DemoCommandIT {
         }
         assertThat(sampleList.body()).contains("demo-fe-reduction-1");
 
-        assertThat(demo.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(demo.get(120, TimeUnit.SECONDS)).isZero();
         assertThat(out.toString()).contains("stopped");
     }
 
