@@ -154,27 +154,35 @@ def _short(phase: str) -> str:
     return _SHORT.get(phase, phase.lower())
 
 
-def cu_reduction(out_dir: Path, seed: int = 20261125, n: int = 120) -> list[Path]:
+def _tpr_series(name: str, phases: list[str], out_dir: Path, seed: int, n: int, dt: float,
+                t_start: float, t_end: float, peaks_c: tuple[float, float], ea: tuple[float, float],
+                t0: datetime, gas: str, sample: str) -> list[Path]:
+    """A temperature-programmed reduction A -> B -> C under a linear ramp: two first-order steps (tpr_fractions)
+    with rate maxima at `peaks_c`, thermocouple read-back noise and a drifting energy calibration."""
     rng = np.random.default_rng(seed)
-    dt = 2.0
     times = np.arange(n) * dt + np.concatenate([[0.0], rng.normal(0, 0.03, n - 1)])
-    t_start, t_end = 25.0, 400.0
     beta = (t_end - t_start) / (times[-1] - times[0])               # K/s
     temps_c = t_start + beta * (times - times[0])
-    fr = tpr_fractions(temps_c + 273.15, times, tp1_k=185 + 273.15, tp2_k=285 + 273.15,
-                       ea1=85e3, ea2=105e3, beta=beta)
+    fr = tpr_fractions(temps_c + 273.15, times, tp1_k=peaks_c[0] + 273.15, tp2_k=peaks_c[1] + 273.15,
+                       ea1=ea[0], ea2=ea[1], beta=beta)
     fr = np.clip(fr, 0, 1)
     fr /= fr.sum(1, keepdims=True)
     readback = temps_c + rng.normal(0, 0.3, n)                      # thermocouple read-back noise
     offsets = _calibration_drift(n, rng, start=rng.uniform(-1.5, 1.5), walk=0.04, jitter=0.08)
-    t0 = datetime(2026, 5, 20, 14, 3, 11, tzinfo=timezone.utc)
     frames = [Frame(t0 + timedelta(seconds=float(times[i])), fr[i], float(readback[i]), float(offsets[i]),
-                    {"Sample.gas": "5% H2 in He, 50 ml/min", "Sample.ramp": f"{beta * 60:.1f} C/min"})
+                    {"Sample.gas": gas, "Sample.ramp": f"{beta * 60:.1f} C/min"})
               for i in range(n)]
     beam = bl.Beamline(facility="Synthetic Light Source", beamline="QEXAFS-1", flux=4.0e5, readout_noise=10.0)
-    return write_series("cu-reduction", out_dir, ["CuO", "Cu2O", "Cu"], frames, rng, beam,
-                        "CuO/SiO2 catalyst (synthetic), H2 temperature-programmed reduction", {},
+    return write_series(name, out_dir, phases, frames, rng, beam, sample, {},
                         dict(pre_step=5.0, edge_step=0.4, emax=800.0), edge_jump=1.0, extra_csv={})
+
+
+def cu_reduction(out_dir: Path, seed: int = 20261125, n: int = 120) -> list[Path]:
+    """CuO/SiO2 reduced in H2: CuO -> Cu2O -> Cu as the temperature ramps 25 -> 400 C."""
+    return _tpr_series("cu-reduction", ["CuO", "Cu2O", "Cu"], out_dir, seed, n, dt=2.0, t_start=25.0,
+                       t_end=400.0, peaks_c=(185, 285), ea=(85e3, 105e3),
+                       t0=datetime(2026, 5, 20, 14, 3, 11, tzinfo=timezone.utc), gas="5% H2 in He, 50 ml/min",
+                       sample="CuO/SiO2 catalyst (synthetic), H2 temperature-programmed reduction")
 
 
 def ni_cycling(out_dir: Path, seed: int = 20261126, n: int = 60) -> list[Path]:
@@ -209,26 +217,10 @@ def ni_cycling(out_dir: Path, seed: int = 20261126, n: int = 60) -> list[Path]:
 
 def fe_reduction(out_dir: Path, seed: int = 20261127, n: int = 90) -> list[Path]:
     """Hematite reduced in H2: Fe2O3 -> FeO (wuestite) -> Fe as the temperature ramps 200 -> 800 C."""
-    rng = np.random.default_rng(seed)
-    dt = 3.0
-    times = np.arange(n) * dt + np.concatenate([[0.0], rng.normal(0, 0.03, n - 1)])
-    t_start, t_end = 200.0, 800.0
-    beta = (t_end - t_start) / (times[-1] - times[0])
-    temps_c = t_start + beta * (times - times[0])
-    fr = tpr_fractions(temps_c + 273.15, times, tp1_k=420 + 273.15, tp2_k=620 + 273.15,
-                       ea1=110e3, ea2=140e3, beta=beta)
-    fr = np.clip(fr, 0, 1)
-    fr /= fr.sum(1, keepdims=True)
-    readback = temps_c + rng.normal(0, 0.3, n)
-    offsets = _calibration_drift(n, rng, start=rng.uniform(-1.5, 1.5), walk=0.04, jitter=0.08)
-    t0 = datetime(2026, 7, 8, 9, 12, 40, tzinfo=timezone.utc)
-    frames = [Frame(t0 + timedelta(seconds=float(times[i])), fr[i], float(readback[i]), float(offsets[i]),
-                    {"Sample.gas": "10% H2 in He, 40 ml/min", "Sample.ramp": f"{beta * 60:.1f} C/min"})
-              for i in range(n)]
-    beam = bl.Beamline(facility="Synthetic Light Source", beamline="QEXAFS-1", flux=4.0e5, readout_noise=10.0)
-    return write_series("fe-reduction", out_dir, ["Fe2O3", "FeO", "Fe"], frames, rng, beam,
-                        "Fe2O3 powder (synthetic), H2 temperature-programmed reduction", {},
-                        dict(pre_step=5.0, edge_step=0.4, emax=800.0), edge_jump=1.0, extra_csv={})
+    return _tpr_series("fe-reduction", ["Fe2O3", "FeO", "Fe"], out_dir, seed, n, dt=3.0, t_start=200.0,
+                       t_end=800.0, peaks_c=(420, 620), ea=(110e3, 140e3),
+                       t0=datetime(2026, 7, 8, 9, 12, 40, tzinfo=timezone.utc), gas="10% H2 in He, 40 ml/min",
+                       sample="Fe2O3 powder (synthetic), H2 temperature-programmed reduction")
 
 
 def make(series: str, out_dir: Path | None = None, seed: int | None = None) -> list[Path]:
