@@ -39,12 +39,24 @@ public final class Predictor {
     public static final String CN = "coordination_number";
     public static final String OXIDATION = "oxidation_state";
 
+    /** Told the ONNX Runtime time of every model run (for latency metrics). */
+    @FunctionalInterface
+    public interface RunListener {
+        void ran(LoadedModel model, int batchSize, long nanos);
+    }
+
     private final ModelRegistry registry;
     private final Clock clock;
+    private final RunListener listener;
 
     public Predictor(ModelRegistry registry, Clock clock) {
+        this(registry, clock, (model, batch, nanos) -> { });
+    }
+
+    public Predictor(ModelRegistry registry, Clock clock, RunListener listener) {
         this.registry = registry;
         this.clock = clock;
+        this.listener = listener;
     }
 
     /** One outcome per input, in input order; a failure of one input never affects another. */
@@ -75,7 +87,9 @@ public final class Predictor {
                 batch[r] = toFloats(prepared.get(rows.get(r)).get(model).modelInput());
             }
             try {
+                long start = System.nanoTime();
                 Map<String, float[][]> out = model.run(batch);
+                listener.ran(model, batch.length, System.nanoTime() - start);
                 Map<Integer, Map<String, float[]>> perRow = new HashMap<>();
                 for (int r = 0; r < rows.size(); r++) {
                     Map<String, float[]> row = new HashMap<>();

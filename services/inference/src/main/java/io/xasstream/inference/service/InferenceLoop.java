@@ -21,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -182,9 +181,7 @@ public final class InferenceLoop implements Runnable {
             decode(r, received, inputs, origins, out);
         }
         batchSizes.record(inputs.size());
-        long start = System.nanoTime();
         List<Outcome> outcomes = live.predictor().predict(inputs);
-        long inferNanos = System.nanoTime() - start;
         if (shadow != null) {
             // The shadow answers the same spectra; its own refusals are counted, never dead-lettered twice.
             List<Outcome> shadowOutcomes = shadow.current().predictor().predict(inputs);
@@ -199,7 +196,6 @@ public final class InferenceLoop implements Runnable {
                 }
             }
         }
-        Set<String> modelsUsed = new HashSet<>();
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome o = outcomes.get(i);
             ConsumerRecord<byte[], byte[]> origin = origins.get(i);
@@ -207,7 +203,6 @@ public final class InferenceLoop implements Runnable {
                 InferenceResult result = o.result();
                 out.add(new ProducerRecord<>(settings.output().name(), null, origin.timestamp(), origin.key(),
                         settings.output().valueSerde().serializer().serialize(settings.output().name(), result)));
-                result.getModels().forEach(m -> modelsUsed.add(ref(m)));
             } else {
                 out.add(rejection(origin, o.input().spectrumId(), o.rejection()));
             }
@@ -230,9 +225,6 @@ public final class InferenceLoop implements Runnable {
         answered += outcomes.size();
         published.increment(outcomes.stream().filter(Outcome::isResult).count());
         Instant committed = Instant.now();
-        for (String m : modelsUsed) {
-            metrics.inferenceLatency(m).record(inferNanos, TimeUnit.NANOSECONDS);
-        }
         for (Outcome o : outcomes) {
             if (o.isResult()) {
                 for (ModelRef m : o.result().getModels()) {

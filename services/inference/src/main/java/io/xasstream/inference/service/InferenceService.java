@@ -67,7 +67,7 @@ public final class InferenceService implements AutoCloseable {
         Path manifest = cfg.path(XasConfig.MODELS_MANIFEST, System.getenv());
         ModelRegistry registry = ModelRegistry.load(manifest, cfg.get(XasConfig.EXECUTION_PROVIDER),
                 cfg.get(XasConfig.INTRA_OP_THREADS));
-        PredictorHolder holder = new PredictorHolder(registry, Clock.systemUTC());
+        PredictorHolder holder = new PredictorHolder(registry, Clock.systemUTC(), runTimer(metrics));
 
         Properties consumer = clients.consumer(target.role(), target.groupId());
         consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(cfg.get(XasConfig.INFERENCE_MAX_BATCH)));
@@ -79,7 +79,8 @@ public final class InferenceService implements AutoCloseable {
         PredictorHolder shadow = null;
         if (target.followAnnouncements() && !shadowManifest.isBlank()) {
             shadow = new PredictorHolder(ModelRegistry.load(cfg.path(XasConfig.SHADOW_MANIFEST, System.getenv()),
-                    cfg.get(XasConfig.EXECUTION_PROVIDER), cfg.get(XasConfig.INTRA_OP_THREADS)), Clock.systemUTC());
+                    cfg.get(XasConfig.EXECUTION_PROVIDER), cfg.get(XasConfig.INTRA_OP_THREADS)), Clock.systemUTC(),
+                    runTimer(metrics));
         }
         InferenceLoop.Settings settings = new InferenceLoop.Settings(consumer, producer, topics.spectra,
                 target.output(), topics.rejected, cfg.get(XasConfig.MAX_MESSAGE_BYTES),
@@ -101,6 +102,12 @@ public final class InferenceService implements AutoCloseable {
         LOG.info("{}: {} model(s) from {} → {}", target.role(), registry.models().size(), manifest,
                 target.output().name());
         return service;
+    }
+
+    /** Records each model run's ONNX Runtime time in the per-model latency histogram. */
+    static io.xasstream.inference.predict.Predictor.RunListener runTimer(XasMetrics metrics) {
+        return (model, batch, nanos) -> metrics.inferenceLatency(model.entry().ref())
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** The loaded models for /models: id, version, task, element/edge, sha256, device, grid. */

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PredictorHolder implements AutoCloseable {
     private final AtomicReference<Current> current;
     private final Clock clock;
+    private final Predictor.RunListener listener;
     private final java.util.Queue<ModelRegistry> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** A registry and the predictor over it. */
@@ -19,8 +20,14 @@ public final class PredictorHolder implements AutoCloseable {
     }
 
     public PredictorHolder(ModelRegistry registry, Clock clock) {
+        this(registry, clock, (model, batch, nanos) -> { });
+    }
+
+    /** @param listener told the ONNX Runtime time of each model run, across swaps */
+    public PredictorHolder(ModelRegistry registry, Clock clock, Predictor.RunListener listener) {
         this.clock = clock;
-        this.current = new AtomicReference<>(new Current(registry, new Predictor(registry, clock)));
+        this.listener = listener;
+        this.current = new AtomicReference<>(new Current(registry, new Predictor(registry, clock, listener)));
     }
 
     public Current current() {
@@ -32,7 +39,7 @@ public final class PredictorHolder implements AutoCloseable {
      * between batches ({@link #closeRetired()}), when no batch can still be using it.
      */
     public void swap(ModelRegistry next) {
-        retired.add(current.getAndSet(new Current(next, new Predictor(next, clock))).registry());
+        retired.add(current.getAndSet(new Current(next, new Predictor(next, clock, listener))).registry());
     }
 
     /** Closes registries replaced by a swap; called by the loop between batches. */

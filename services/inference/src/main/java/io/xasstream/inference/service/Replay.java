@@ -124,7 +124,7 @@ public final class Replay {
             registry.close();
             return 0;
         }
-        PredictorHolder holder = new PredictorHolder(registry, Clock.systemUTC());
+        PredictorHolder holder = new PredictorHolder(registry, Clock.systemUTC(), InferenceService.runTimer(metrics));
         Properties consumer = clients.consumer("replay", plan.groupId());
         consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(cfg.get(XasConfig.INFERENCE_MAX_BATCH)));
         Properties producer = clients.producer("replay");
