@@ -17,7 +17,10 @@ import io.xasstream.inference.model.ModelRegistry;
 import io.xasstream.inference.service.InferenceService;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
 import io.xasstream.schema.result.InferenceResult;
+import io.xasstream.schema.common.SourceIds;
+import io.xasstream.schema.spectrum.ExplicitEnergyAxis;
 import io.xasstream.schema.spectrum.Spectrum;
+import io.xasstream.schema.spectrum.SpectrumBatch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +61,21 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "Batch size (raw ONNX and inference.max-batch).")
     int batch;
 
+    @Option(names = "--input", defaultValue = "single", description = "Throughput input: single (one Spectrum "
+            + "record per spectrum, a beamline) or batch (SpectrumBatch records of --rows float32 rows, an XFEL "
+            + "pulse train).")
+    String input;
+
+    @Option(names = "--rows", defaultValue = "64", description = "Spectra per SpectrumBatch record (--input batch).")
+    int rows;
+
+    @Option(names = "--warmup", defaultValue = "100000", description = "Spectra through a first service instance "
+            + "before the timed backlog (JIT warm-up).")
+    int warmup;
+
+    private long batchesTimed;
+    private double batchMeanTimed;
+
     @Option(names = "--rate", defaultValue = "100", description = "Paced rate for the latency run (spectra/s).")
     double rate;
 
@@ -86,27 +104,45 @@ public final class PipelineBenchmark implements Callable<Integer> {
             try (Admin admin = clients.admin()) {
                 TopicAdmin.ensure(admin, topics.all(), cfg);
             }
-            // (2) backlog first, then the service drains it
-            try (var producer = new KafkaProducer<>(clients.producer("bench"), topics.spectra.keySerde().serializer(),
-                    topics.spectra.valueSerde().serializer())) {
-                Spectrum s = spectrum(file, "warm");
-                for (int i = 0; i < backlog; i++) {
-                    s.setSpectrumId("backlog-" + i);
-                    producer.send(new ProducerRecord<>(topics.spectra.name(), "bench/backlog", s));
-                }
-                producer.flush();
+            // (2) a warm-up backlog through a first service instance (JIT, Kafka metadata), then the timed backlog
+            // through a second one in the same JVM: throughput from its first result to its last, startup excluded
+            produce(clients, topics, file, "warmup", warmup);
+            try (var consumer = resultsConsumer(clients, topics);
+                 InferenceService service = InferenceService.start(cfg, topics, clients, metrics, new Readiness(),
+                         InferenceService.Target.live(cfg, topics))) {
+                drain(consumer, warmup);
             }
+            produce(clients, topics, file, "backlog", backlog);
             double pipeline;
+            Map<String, Long> cpu;
             Histogram latency = new Histogram(3_600_000_000L, 3);
+            // where the paced latency goes: send → picked up by the service, → inferred, → committed and read
+            Histogram toReceived = new Histogram(3_600_000_000L, 3);
+            Histogram toInferred = new Histogram(3_600_000_000L, 3);
+            Histogram toRead = new Histogram(3_600_000_000L, 3);
+            long batchesBefore = metrics.batchSize("inference").count();
+            double batchTotalBefore = metrics.batchSize("inference").totalAmount();
             try (var consumer = resultsConsumer(clients, topics)) {
-                long start = System.nanoTime();
                 try (InferenceService service = InferenceService.start(cfg, topics, clients, metrics,
                         new Readiness(), InferenceService.Target.live(cfg, topics))) {
                     long seen = 0;
+                    long first = 0;
+                    long untimed = 0;
+                    Map<String, Long> cpuBefore = null;
                     while (seen < backlog) {
-                        seen += consumer.poll(Duration.ofMillis(100)).count();
+                        int n = consumer.poll(Duration.ofMillis(100)).count();
+                        if (n > 0 && first == 0) {
+                            first = System.nanoTime();
+                            cpuBefore = ThreadCpu.byName();
+                            untimed = n; // the first results read start the clock
+                        }
+                        seen += n;
                     }
-                    pipeline = backlog / ((System.nanoTime() - start) / 1e9);
+                    pipeline = (backlog - untimed) / ((System.nanoTime() - first) / 1e9);
+                    cpu = ThreadCpu.since(cpuBefore);
+                    batchesTimed = metrics.batchSize("inference").count() - batchesBefore;
+                    batchMeanTimed = (metrics.batchSize("inference").totalAmount() - batchTotalBefore)
+                            / Math.max(1, batchesTimed);
 
                     // (3) paced run: acquiredAt = send time, latency = result read − send
                     try (var producer = new KafkaProducer<>(clients.producer("bench-paced"),
@@ -128,9 +164,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
                             for (var r : consumer.poll(Duration.ofMillis(1))) {
                                 InferenceResult res = (InferenceResult) topics.results.valueSerde().deserializer()
                                         .deserialize(r.topic(), r.value());
-                                long micros = ChronoUnit.MICROS.between(res.getTimings().getAcquiredAt(),
-                                        Instant.now());
-                                latency.recordValue(Math.max(0, micros));
+                                Instant now = Instant.now();
+                                var t = res.getTimings();
+                                latency.recordValue(Math.max(0, ChronoUnit.MICROS.between(t.getAcquiredAt(), now)));
+                                toReceived.recordValue(Math.max(0, ChronoUnit.MICROS.between(t.getAcquiredAt(),
+                                        t.getReceivedAt())));
+                                toInferred.recordValue(Math.max(0, ChronoUnit.MICROS.between(t.getReceivedAt(),
+                                        t.getInferredAt())));
+                                toRead.recordValue(Math.max(0, ChronoUnit.MICROS.between(t.getInferredAt(), now)));
                                 received++;
                             }
                         }
@@ -143,15 +184,33 @@ public final class PipelineBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "raw ONNX Runtime, batch %d, all models of %s: %,.0f spectra/s%n", batch,
                     element, raw);
             System.out.printf(Locale.ROOT, "pipeline (Kafka→decode→preprocess→ONNX→transactional Kafka), backlog "
-                    + "%d: %,.0f spectra/s = %.2f × raw (goal ≥ 0.9)%n", backlog, pipeline, pipeline / raw);
-            var batches = metrics.batchSize("inference");
+                    + "%d spectra as %s: %,.0f spectra/s = %.2f × raw (goal ≥ 0.9)%n", backlog, input.equals("batch")
+                    ? "SpectrumBatch records of " + rows + " rows" : "one Spectrum record each", pipeline,
+                    pipeline / raw);
+            long total = cpu.values().stream().mapToLong(Long::longValue).sum();
+            System.out.printf(Locale.ROOT, "CPU during the backlog run: %.1f µs per spectrum in all; by thread: %s%n",
+                    total / 1e3 / backlog, cpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue()
+                            .reversed()).limit(8).map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(),
+                            e.getValue() / 1e3 / backlog)).toList());
             var onnx = metrics.meters().find("xas.inference.latency").timers();
-            System.out.printf(Locale.ROOT, "inference batches: %d, mean size %.1f; ONNX time per batch and model: %s%n",
-                    batches.count(), batches.mean(), onnx.stream().map(t -> String.format(Locale.ROOT, "%s %.2f ms",
+            System.out.printf(Locale.ROOT, "timed backlog: %d inference batches, mean size %.1f; ONNX time per batch "
+                    + "and model (whole run): %s%n", batchesTimed, batchMeanTimed, onnx.stream().map(t -> String.format(Locale.ROOT, "%s %.2f ms",
                             t.getId().getTag("model"), t.mean(java.util.concurrent.TimeUnit.MILLISECONDS))).toList());
+            var tx = metrics.meters().find("xas.inference.transaction.latency").timer();
+            if (tx != null) {
+                System.out.printf(Locale.ROOT, "transactions: %d, mean %.2f ms, max %.2f ms; backpressure pauses: %.0f%n",
+                        tx.count(), tx.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+                        tx.max(java.util.concurrent.TimeUnit.MILLISECONDS),
+                        metrics.meters().find("xas.inference.backpressure.pauses").counter().count());
+            }
             System.out.printf(Locale.ROOT, "end-to-end latency at %.0f spectra/s over %d s: p50 %.2f ms, p99 %.2f ms, "
                     + "max %.2f ms (goal p99 ≤ 20 ms)%n", rate, seconds, latency.getValueAtPercentile(50) / 1e3,
                     latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3);
+            System.out.printf(Locale.ROOT, "  of which (p50 / p99 ms): sent→received %.2f / %.2f, received→inferred "
+                    + "%.2f / %.2f, inferred→committed and read %.2f / %.2f%n",
+                    toReceived.getValueAtPercentile(50) / 1e3, toReceived.getValueAtPercentile(99) / 1e3,
+                    toInferred.getValueAtPercentile(50) / 1e3, toInferred.getValueAtPercentile(99) / 1e3,
+                    toRead.getValueAtPercentile(50) / 1e3, toRead.getValueAtPercentile(99) / 1e3);
         }
         return 0;
     }
@@ -185,6 +244,65 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 spectra += batch;
             }
             return spectra / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private void produce(KafkaClients clients, Topics topics, SpectrumFile file, String sample, int n) {
+        if (input.equals("batch")) {
+            produceBatches(clients, topics, file, sample, n);
+            return;
+        }
+        try (var producer = new KafkaProducer<>(clients.producer("bench"), topics.spectra.keySerde().serializer(),
+                topics.spectra.valueSerde().serializer())) {
+            Spectrum s = spectrum(file, sample);
+            for (int i = 0; i < n; i++) {
+                s.setSpectrumId(sample + "-" + i);
+                producer.send(new ProducerRecord<>(topics.spectra.name(), "bench/" + sample, s));
+            }
+            producer.flush();
+        }
+    }
+
+    /** n spectra as SpectrumBatch records of {@code rows} float32 rows of the file's mu (a pulse train each). */
+    private void produceBatches(KafkaClients clients, Topics topics, SpectrumFile file, String sample, int n) {
+        double[] mu = file.mu();
+        int points = mu.length;
+        List<Double> energy = java.util.Arrays.stream(file.energy()).boxed().toList();
+        try (var producer = new KafkaProducer<>(clients.producer("bench"), topics.spectra.keySerde().serializer(),
+                topics.spectra.valueSerde().serializer())) {
+            for (int start = 0, train = 0; start < n; start += rows, train++) {
+                int count = Math.min(rows, n - start);
+                java.nio.ByteBuffer m = java.nio.ByteBuffer.allocate(count * points * 4)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                List<String> ids = new java.util.ArrayList<>(count);
+                List<Instant> times = new java.util.ArrayList<>(count);
+                Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                for (int r = 0; r < count; r++) {
+                    ids.add(sample + "-" + (start + r));
+                    times.add(now);
+                    for (double v : mu) {
+                        m.putFloat((float) v);
+                    }
+                }
+                m.flip();
+                SpectrumBatch b = SpectrumBatch.newBuilder().setBatchId(sample + "-train-" + train)
+                        .setSource(SourceIds.newBuilder().setFacility("x").setBeamline("bench")
+                                .setExperimentId("bench").setSampleId(sample).build())
+                        .setTrainId((long) train).setElement(file.element().orElseThrow())
+                        .setEdge(io.xasstream.schema.common.AbsorptionEdge.K)
+                        .setMode(io.xasstream.schema.common.MeasurementMode.TRANSMISSION)
+                        .setEnergy(new ExplicitEnergyAxis(energy)).setCount(count).setSpectrumIds(ids)
+                        .setAcquiredAt(times).setMu(m).build();
+                producer.send(new ProducerRecord<>(topics.spectra.name(), "bench/" + sample, b));
+            }
+            producer.flush();
+        }
+    }
+
+    private static void drain(KafkaConsumer<byte[], byte[]> consumer, long n) {
+        long seen = 0;
+        while (seen < n) {
+            seen += consumer.poll(Duration.ofMillis(100)).count();
         }
     }
 

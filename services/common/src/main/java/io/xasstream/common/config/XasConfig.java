@@ -82,9 +82,11 @@ public final class XasConfig {
             "xasstream-inference-1", "Transactional id of this inference instance: unique per instance, stable "
                     + "across its restarts (a restarted instance fences its zombie).");
     public static final Setting<Integer> INFERENCE_MAX_BATCH = Setting.integer("inference.max-batch", 256, 1, 100_000,
-            "Most records taken per poll and inferred in one ONNX run per model (max.poll.records).");
+            "Most spectra in one ONNX run per model (and records per poll): a batch grows up to this while the "
+                    + "previous one is inferred; a full batch that must wait pauses the partitions.");
     public static final Setting<Integer> INFERENCE_MAX_WAIT_MS = Setting.integer("inference.max-wait-ms", 5, 0, 60_000,
-            "Longest a poll waits for records: the latency budget spent on batching at low rates.");
+            "Longest an idle poll waits for records; a spectrum never waits for a batch to fill, it goes to "
+                    + "inference as soon as the inference stage is free.");
 
     // --- monitor (Kafka Streams) ---
     public static final Setting<String> MONITOR_APPLICATION_ID = Setting.string("monitor.application-id",

@@ -56,6 +56,24 @@ public final class KafkaClients {
         return withOverrides(p);
     }
 
+    /**
+     * A transactional producer for a consume-process-produce loop. Short retry backoff: right after a commit the
+     * coordinator answers CONCURRENT_TRANSACTIONS until the previous transaction's markers are written, and the
+     * default 100 ms backoff then dominates the latency of every transaction (measured: sendOffsetsToTransaction
+     * 6–135 ms with the default, on the embedded broker). No linger: the commit flushes anyway.
+     */
+    public Properties transactionalProducer(String role, String transactionalId) {
+        Properties p = base(role);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "2");
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        return withOverrides(p);
+    }
+
     /** A consumer that reads committed data only (results are written transactionally). */
     public Properties consumer(String role, String groupId) {
         Properties p = base(role);

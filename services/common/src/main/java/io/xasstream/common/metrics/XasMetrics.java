@@ -81,6 +81,27 @@ public final class XasMetrics implements AutoCloseable {
                 .maximumExpectedValue(100_000.0).register(registry);
     }
 
+    /** Times the inference loop paused its partitions because a full batch waited for the inference stage. */
+    public Counter backpressurePauses(String role) {
+        return Counter.builder("xas.inference.backpressure.pauses")
+                .description("Partition pauses: a full batch waited for the inference stage").tag("role", role)
+                .register(registry);
+    }
+
+    /** Batches taken from Kafka and not yet committed (at most one per pipeline stage plus the commit queue). */
+    public void inFlightBatches(String role, java.util.concurrent.atomic.AtomicInteger inFlight) {
+        io.micrometer.core.instrument.Gauge.builder("xas.inference.batches.in_flight", inFlight, Number::doubleValue)
+                .description("Batches between poll and commit").tag("role", role).register(registry);
+    }
+
+    /** Begin-to-committed time of one inference transaction (one or more batches). */
+    public Timer transactionLatency(String role) {
+        return Timer.builder("xas.inference.transaction.latency").description("Inference transaction commit time")
+                .tag("role", role).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+    }
+
     /** ONNX run time of one batch for one model (model = id@version, bounded by the manifest). */
     public Timer inferenceLatency(String model) {
         return Timer.builder("xas.inference.latency").description("ONNX Runtime time per batch and model")

@@ -61,25 +61,78 @@ public final class Predictor {
 
     /** One outcome per input, in input order; a failure of one input never affects another. */
     public List<Outcome> predict(List<SpectrumInput> inputs) {
-        int n = inputs.size();
-        Outcome[] outcomes = new Outcome[n];
-        List<Map<LoadedModel, PreprocessedSpectrum>> prepared = new ArrayList<>(n);
-        Map<LoadedModel, List<Integer>> batches = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            SpectrumInput in = inputs.get(i);
+        return infer(prepare(inputs));
+    }
+
+    /**
+     * A batch being preprocessed for this predictor's models, not yet inferred: the inference loop adds spectra on
+     * its consumer thread while the previous batch runs through ONNX Runtime.
+     */
+    public static final class Prepared {
+        private final Predictor predictor;
+        private final List<SpectrumInput> inputs = new ArrayList<>();
+        private final List<Outcome> refusals = new ArrayList<>();
+        private final List<Map<LoadedModel, PreprocessedSpectrum>> byModel = new ArrayList<>();
+        private final Map<LoadedModel, List<Integer>> rows = new LinkedHashMap<>();
+
+        private Prepared(Predictor predictor) {
+            this.predictor = predictor;
+        }
+
+        /** Validates and preprocesses one more input for each of its models; a refusal becomes its outcome. */
+        public void add(SpectrumInput in) {
+            int i = inputs.size();
+            inputs.add(in);
             try {
-                Map<LoadedModel, PreprocessedSpectrum> byModel = prepare(in);
-                prepared.add(byModel);
-                for (LoadedModel m : byModel.keySet()) {
-                    batches.computeIfAbsent(m, k -> new ArrayList<>()).add(i);
+                Map<LoadedModel, PreprocessedSpectrum> m = predictor.prepare(in);
+                byModel.add(m);
+                refusals.add(null);
+                for (LoadedModel model : m.keySet()) {
+                    rows.computeIfAbsent(model, k -> new ArrayList<>()).add(i);
                 }
             } catch (SpectrumRejectedException e) {
-                prepared.add(null);
-                outcomes[i] = Outcome.rejected(in, e);
+                byModel.add(null);
+                refusals.add(Outcome.rejected(in, e));
             }
         }
+
+        /** The predictor (model set) this batch is prepared for. */
+        public Predictor predictor() {
+            return predictor;
+        }
+
+        public List<SpectrumInput> inputs() {
+            return List.copyOf(inputs);
+        }
+
+        public int size() {
+            return inputs.size();
+        }
+    }
+
+    /** An empty batch to {@link Prepared#add add} spectra to. */
+    public Prepared newBatch() {
+        return new Prepared(this);
+    }
+
+    /** Validates and preprocesses every input for each of its models; refusals become rejected outcomes. */
+    public Prepared prepare(List<SpectrumInput> inputs) {
+        Prepared p = newBatch();
+        inputs.forEach(p::add);
+        return p;
+    }
+
+    /** One ONNX Runtime run per model over a prepared batch, then the results; one outcome per input, in order. */
+    public List<Outcome> infer(Prepared p) {
+        if (p.predictor != this) {
+            throw new IllegalArgumentException("batch prepared for another model set");
+        }
+        List<SpectrumInput> inputs = p.inputs;
+        int n = inputs.size();
+        Outcome[] outcomes = p.refusals.toArray(new Outcome[0]);
+        List<Map<LoadedModel, PreprocessedSpectrum>> prepared = p.byModel;
         Map<LoadedModel, Map<Integer, Map<String, float[]>>> outputs = new HashMap<>();
-        for (Map.Entry<LoadedModel, List<Integer>> b : batches.entrySet()) {
+        for (Map.Entry<LoadedModel, List<Integer>> b : p.rows.entrySet()) {
             LoadedModel model = b.getKey();
             List<Integer> rows = b.getValue();
             float[][] batch = new float[rows.size()][];

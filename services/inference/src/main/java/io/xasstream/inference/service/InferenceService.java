@@ -43,7 +43,7 @@ public final class InferenceService implements AutoCloseable {
         this.name = name;
         this.models = models;
         this.loop = loop;
-        this.thread = new Thread(loop, name + "-loop");
+        this.thread = new Thread(loop, name + "-poll");
         this.watcher = watcher;
         this.watcherThread = watcher == null ? null : new Thread(watcher, name + "-model-watcher");
     }
@@ -72,9 +72,7 @@ public final class InferenceService implements AutoCloseable {
         Properties consumer = clients.consumer(target.role(), target.groupId());
         consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(cfg.get(XasConfig.INFERENCE_MAX_BATCH)));
         consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Properties producer = clients.producer(target.role());
-        producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, target.transactionalId());
-        producer.put(ProducerConfig.LINGER_MS_CONFIG, "0"); // a transaction commit flushes anyway
+        Properties producer = clients.transactionalProducer(target.role(), target.transactionalId());
         String shadowManifest = cfg.get(XasConfig.SHADOW_MANIFEST);
         PredictorHolder shadow = null;
         if (target.followAnnouncements() && !shadowManifest.isBlank()) {

@@ -127,13 +127,11 @@ public final class Replay {
         PredictorHolder holder = new PredictorHolder(registry, Clock.systemUTC(), InferenceService.runTimer(metrics));
         Properties consumer = clients.consumer("replay", plan.groupId());
         consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(cfg.get(XasConfig.INFERENCE_MAX_BATCH)));
-        Properties producer = clients.producer("replay");
-        producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, plan.groupId());
-        producer.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        Properties producer = clients.transactionalProducer("replay", plan.groupId());
         InferenceLoop loop = new InferenceLoop(new InferenceLoop.Settings(consumer, producer, topics.spectra,
                 plan.output(), topics.rejected, cfg.get(XasConfig.MAX_MESSAGE_BYTES), Duration.ofMillis(50),
                 "replay", "replay", plan.until(), null), holder, metrics);
-        Thread t = new Thread(loop, "replay-loop");
+        Thread t = new Thread(loop, "replay-poll");
         t.start();
         try {
             while (t.isAlive()) {
