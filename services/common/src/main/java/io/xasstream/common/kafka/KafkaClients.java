@@ -70,6 +70,9 @@ public final class KafkaClients {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
         p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "2");
+        // A result is ~1 KB: 16 KB batches meant a new compressed batch (an LZ4 block and its buffers) every 16
+        // records, and as many batches for the broker to validate. The commit flushes, so size costs no latency.
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         return withOverrides(p);
     }

@@ -29,6 +29,17 @@ class SingleObjectCodecTest {
     }
 
     @Test
+    void bytesAreExactlyAvrosSingleObjectEncoding() throws Exception {
+        Spectrum s = Records.spectrum("a");
+        SpectrumBatch b = Records.batch("b", 4, 16);
+        // twice each: the per-thread buffer is reused and must not leak bytes from one record into the next
+        for (int i = 0; i < 2; i++) {
+            assertThat(spectra.encode("t", s)).isEqualTo(Spectrum.getEncoder().encode(s).array());
+            assertThat(spectra.encode("t", b)).isEqualTo(SpectrumBatch.getEncoder().encode(b).array());
+        }
+    }
+
+    @Test
     void everyMessageCarriesTheSchemaFingerprint() {
         byte[] bytes = spectra.encode("t", Records.spectrum("a"));
         long fp = SchemaNormalization.parsingFingerprint64(Spectrum.getClassSchema());

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 /** Post-processing as small pure functions: model outputs → the estimates of an InferenceResult. */
 public final class Estimates {
     private static final Pattern LEADING_NUMBER = Pattern.compile("^[+]?(-?\\d+(?:\\.\\d+)?)");
+    private static final java.util.Map<String, Double> VALUES = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Estimates() {
     }
@@ -68,6 +69,11 @@ public final class Estimates {
     }
 
     static double value(String label) {
+        // a handful of distinct labels, parsed once each rather than by a regex per class per result
+        return VALUES.computeIfAbsent(label, Estimates::parse);
+    }
+
+    private static double parse(String label) {
         Matcher m = LEADING_NUMBER.matcher(label.trim());
         if (!m.find()) {
             throw new IllegalArgumentException("class label '" + label + "' has no numeric value");

@@ -38,6 +38,9 @@ public final class Predictor {
     public static final String PDF = "pdf";
     public static final String CN = "coordination_number";
     public static final String OXIDATION = "oxidation_state";
+    /** Grid ids by grid: formatted once per grid, not once per result. */
+    private static final Map<io.xasstream.core.preprocess.EnergyGrid, String> GRID_IDS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /** Told the ONNX Runtime time of every model run (for latency metrics). */
     @FunctionalInterface
@@ -124,34 +127,51 @@ public final class Predictor {
 
     /** One ONNX Runtime run per model over a prepared batch, then the results; one outcome per input, in order. */
     public List<Outcome> infer(Prepared p) {
+        return results(run(p));
+    }
+
+    /**
+     * The ONNX outputs of a prepared batch, not yet turned into results: the inference loop keeps its ONNX thread
+     * for ONNX and assembles and encodes results on another.
+     */
+    public static final class Inferred {
+        private final Prepared prepared;
+        private final Outcome[] outcomes;
+        private final Map<LoadedModel, Map<String, float[][]>> outputs;
+        private final Instant inferredAt;
+
+        private Inferred(Prepared prepared, Outcome[] outcomes, Map<LoadedModel, Map<String, float[][]>> outputs,
+                         Instant inferredAt) {
+            this.prepared = prepared;
+            this.outcomes = outcomes;
+            this.outputs = outputs;
+            this.inferredAt = inferredAt;
+        }
+
+        public int size() {
+            return outcomes.length;
+        }
+    }
+
+    /** One ONNX Runtime run per model over a prepared batch; a failed run refuses only that model's rows. */
+    public Inferred run(Prepared p) {
         if (p.predictor != this) {
             throw new IllegalArgumentException("batch prepared for another model set");
         }
         List<SpectrumInput> inputs = p.inputs;
-        int n = inputs.size();
         Outcome[] outcomes = p.refusals.toArray(new Outcome[0]);
-        List<Map<LoadedModel, PreprocessedSpectrum>> prepared = p.byModel;
-        Map<LoadedModel, Map<Integer, Map<String, float[]>>> outputs = new HashMap<>();
+        Map<LoadedModel, Map<String, float[][]>> outputs = new HashMap<>();
         for (Map.Entry<LoadedModel, List<Integer>> b : p.rows.entrySet()) {
             LoadedModel model = b.getKey();
             List<Integer> rows = b.getValue();
             float[][] batch = new float[rows.size()][];
             for (int r = 0; r < rows.size(); r++) {
-                batch[r] = toFloats(prepared.get(rows.get(r)).get(model).modelInput());
+                batch[r] = toFloats(p.byModel.get(rows.get(r)).get(model).modelInput());
             }
             try {
                 long start = System.nanoTime();
-                Map<String, float[][]> out = model.run(batch);
+                outputs.put(model, model.run(batch));
                 listener.ran(model, batch.length, System.nanoTime() - start);
-                Map<Integer, Map<String, float[]>> perRow = new HashMap<>();
-                for (int r = 0; r < rows.size(); r++) {
-                    Map<String, float[]> row = new HashMap<>();
-                    for (Map.Entry<String, float[][]> o : out.entrySet()) {
-                        row.put(o.getKey(), o.getValue()[r]);
-                    }
-                    perRow.put(rows.get(r), row);
-                }
-                outputs.put(model, perRow);
             } catch (OrtException | RuntimeException e) {
                 for (int row : rows) {
                     if (outcomes[row] == null) {
@@ -161,10 +181,30 @@ public final class Predictor {
                 }
             }
         }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        for (int i = 0; i < n; i++) {
+        return new Inferred(p, outcomes, outputs, clock.instant().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /** The results (or refusals) of an inferred batch: one outcome per input, in input order. */
+    public List<Outcome> results(Inferred inferred) {
+        Prepared p = inferred.prepared;
+        Outcome[] outcomes = inferred.outcomes.clone();
+        Map<LoadedModel, Map<Integer, Map<String, float[]>>> perRow = new HashMap<>();
+        inferred.outputs.forEach((model, out) -> {
+            List<Integer> rows = p.rows.get(model);
+            Map<Integer, Map<String, float[]>> byInput = new HashMap<>();
+            for (int r = 0; r < rows.size(); r++) {
+                Map<String, float[]> row = new HashMap<>();
+                for (Map.Entry<String, float[][]> o : out.entrySet()) {
+                    row.put(o.getKey(), o.getValue()[r]);
+                }
+                byInput.put(rows.get(r), row);
+            }
+            perRow.put(model, byInput);
+        });
+        for (int i = 0; i < outcomes.length; i++) {
             if (outcomes[i] == null) {
-                outcomes[i] = Outcome.ok(inputs.get(i), assemble(inputs.get(i), prepared.get(i), outputs, i, now));
+                outcomes[i] = Outcome.ok(p.inputs.get(i), assemble(p.inputs.get(i), p.byModel.get(i), perRow, i,
+                        inferred.inferredAt));
             }
         }
         return List.of(outcomes);
@@ -294,7 +334,10 @@ public final class Predictor {
     }
 
     private static String gridId(PreprocessedSpectrum p) {
-        var g = p.spec().grid();
+        return GRID_IDS.computeIfAbsent(p.spec().grid(), Predictor::formatGridId);
+    }
+
+    private static String formatGridId(io.xasstream.core.preprocess.EnergyGrid g) {
         return String.format(Locale.ROOT, "%s:%g:%g:%d", g.reference() == io.xasstream.core.preprocess.EnergyGrid
                 .Reference.RELATIVE_TO_E0 ? "e0" : "abs", g.point(0), g.point(g.size() - 1), g.size());
     }

@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hot path, as three stages on their own threads: (1) poll → decode → preprocess into a growing batch,
- * (2) one ONNX run per model → results, (3) results, dead letters and the consumed offsets in ONE transaction.
+ * (2) one ONNX run per model, (3) results assembled and encoded, then results, dead letters and the consumed offsets
+ * in ONE transaction.
  * A record is answered exactly once or dead-lettered with its reason; nothing is dropped.
  *
  * <p>Batching adapts to load: the next batch grows while the previous one is inferred and is handed over the moment
@@ -105,6 +106,10 @@ public final class InferenceLoop implements Runnable {
         final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         int records;
         ConsumerGroupMetadata group;
+        Predictor predictor;
+        Predictor.Inferred inferred;
+        Predictor shadowPredictor;
+        Predictor.Inferred shadowInferred;
         List<Outcome> outcomes = List.of();
 
         Batch(int epoch, Predictor.Prepared prepared) {
@@ -486,6 +491,7 @@ public final class InferenceLoop implements Runnable {
         }
     }
 
+    /** ONNX only: this thread is the one that keeps ONNX Runtime busy; results are assembled by the next stage. */
     private void infer(Batch b) {
         PredictorHolder.Current live = models.current();
         Predictor.Prepared prepared = b.prepared;
@@ -493,11 +499,20 @@ public final class InferenceLoop implements Runnable {
             // A hot swap happened after this batch was prepared: the whole batch goes to the new version.
             prepared = live.predictor().prepare(prepared.inputs());
         }
-        models.closeRetired(); // no batch can use a retired model from here on
-        List<Outcome> outcomes = live.predictor().infer(prepared);
+        models.closeRetired(); // no batch can run a retired model from here on
+        b.predictor = live.predictor();
+        b.inferred = b.predictor.run(prepared);
         if (shadow != null) {
+            b.shadowPredictor = shadow.current().predictor();
+            b.shadowInferred = b.shadowPredictor.run(b.shadowPredictor.prepare(prepared.inputs()));
+        }
+    }
+
+    /** Results, shadow results and dead letters of an inferred batch, encoded for the transaction. */
+    private void encode(Batch b) {
+        if (b.shadowInferred != null) {
             // The shadow answers the same spectra; its own refusals are counted, never dead-lettered twice.
-            List<Outcome> shadowOutcomes = shadow.current().predictor().predict(prepared.inputs());
+            List<Outcome> shadowOutcomes = b.shadowPredictor.results(b.shadowInferred);
             for (int i = 0; i < shadowOutcomes.size(); i++) {
                 Outcome o = shadowOutcomes.get(i);
                 if (o.isResult()) {
@@ -509,6 +524,7 @@ public final class InferenceLoop implements Runnable {
                 }
             }
         }
+        List<Outcome> outcomes = b.predictor.results(b.inferred);
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome o = outcomes.get(i);
             ConsumerRecord<byte[], byte[]> origin = b.origins.get(i);
@@ -557,6 +573,7 @@ public final class InferenceLoop implements Runnable {
     }
 
     private void commit(List<Batch> group) {
+        group.forEach(this::encode);
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         group.forEach(b -> offsets.putAll(b.offsets)); // batches are in order: the last offset per partition wins
         long start = System.nanoTime();
