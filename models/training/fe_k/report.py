@@ -325,8 +325,13 @@ def write_manifest(R, pre, grid):
                                   "ece": v["cn_ece"]},
                    "knnHeldout": {"k": k["ks"]["cn"], "exact": k["heldout"]["cn"]["exact"],
                                   "within1": k["heldout"]["cn"]["within1"]}}})
-    doc = {"manifestVersion": 1, "models": [pdf, cn]}
     path = os.path.join(data.REPO, "models", "manifest.json")
+    # merge: replace only the fe-k entries, keep every other pipeline's entries (e.g. m3d-*)
+    others = []
+    if os.path.exists(path):
+        with open(path) as fh:
+            others = [m for m in json.load(fh).get("models", []) if not str(m.get("id", "")).startswith("fe-k-")]
+    doc = {"manifestVersion": 1, "models": [pdf, cn] + others}
     with open(path, "w") as fh:
         json.dump(doc, fh, indent=1)
         fh.write("\n")

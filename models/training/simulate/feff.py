@@ -111,7 +111,7 @@ def run_input(text: str, cache_dir: Path = DEFAULT_CACHE, exe: str = "feff8l") -
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir(parents=True)
             for f in os.listdir(tmp):
-                if f in ("xmu.dat", "files.dat", "paths.dat", "feff.inp", "chi.dat") or (
+                if f in ("xmu.dat", "files.dat", "paths.dat", "feff.inp", "chi.dat", "list.dat") or (
                         f.startswith("feff") and f.endswith(".dat")):
                     shutil.copy(Path(tmp) / f, staging / f)
             shutil.rmtree(out, ignore_errors=True)

@@ -1,0 +1,256 @@
+"""Training-data generation for issue 5: FEFF runs (one per sampled structure, cached) -> path-sum variations ->
+edge model with jittered parameters -> beamline realism (scan grid, resolution, calibration offset, counts) ->
+model input through xasprep.normalize.preprocess (exactly the Java path). Sharded (one .npz per structure under
+models/training/.cache/m3d/shards/), resumable, two processes, reproducible from the seed."""
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import os
+import subprocess
+import time
+
+import numpy as np
+
+from simulate import beamline as B
+from simulate import edge as edge_model
+from simulate import feff, pathsum
+from simulate import spectrum as S
+from simulate.elements import absorber, atomic_number
+from xasprep import normalize as N
+
+from . import sampler
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TRAINING = os.path.dirname(HERE)
+REPO = os.path.dirname(os.path.dirname(TRAINING))
+CACHE = os.path.join(TRAINING, ".cache", "m3d")
+FEFF_CACHE = os.path.join(TRAINING, ".cache", "feff-m3d")
+SEED = 20261125
+
+# ---- the model input: E0 from the derivative maximum (Larch rule), grid relative to E0, flattened mu
+GRID = (-20.0, 70.0, 181)          # eV relative to E0, 0.5 eV steps
+SPEC = {"min_points": 20,
+        "normalization": {"e0": None, "step": None, "pre1": -50.0, "pre2": -20.0, "norm1": 40.0, "norm2": 250.0,
+                          "nnorm": 1, "nvict": 0, "make_flat": True},
+        "edge_window": {"below": 50.0, "above": 50.0},
+        "signal": "flat",
+        "grid": {"linspace": list(GRID), "reference": "relative_to_e0", "out_of_range": "reject", "fill": 0.0}}
+
+# ---- G2 pseudo-PDF (fe_k/labels.py definition, any absorber)
+R_CUT = 6.0
+MU = np.linspace(1.5, 5.5, 32)
+ETA = 1.0 / (2.0 * float(MU[1] - MU[0]) ** 2)
+
+HBAR2_2AMU_KB = 24.255  # hbar^2 / (2 amu k_B) in A^2 K (Einstein sigma2)
+
+
+def g2_curve(z, r):
+    z, r = np.asarray(z, float), np.asarray(r, float)
+    m = (r < R_CUT) & (r > 1e-6)
+    fc = 0.5 * (np.cos(np.pi * r[m] / R_CUT) + 1.0)
+    return (z[m, None] * fc[:, None] * np.exp(-ETA * (r[m, None] - MU[None, :]) ** 2)).sum(0)
+
+
+def feff_text(site, cseed):
+    """feff.inp without the DEBYE card and with SIG2 0: all sigma2 come from the path sum."""
+    txt = feff.feff_input(site, 300.0, cseed)
+    lines = [l for l in txt.splitlines() if not l.startswith("DEBYE")]
+    lines = ["SIG2 0.00000" if l.startswith("SIG2") else l for l in lines]
+    return "\n".join(lines) + "\n"
+
+
+def _run_feff(job):
+    txt = job
+    t = time.time()
+    try:
+        res = feff.run_input(txt, FEFF_CACHE)
+    except (RuntimeError, subprocess.TimeoutExpired):   # e.g. feff8l "INCREASE NOVP" on crowded clusters: skip
+        return None, time.time() - t
+    return str(res.directory), time.time() - t
+
+
+def label_cluster(site, cseed):
+    """(Z [n], r [n], first-shell mask [n]) of the cluster the labels are computed from (metals to 6 A)."""
+    if site.is_metal:
+        atoms = site.with_(rmax=6.2).cluster(cseed)
+    else:
+        atoms = site.cluster(cseed)
+    z = np.array([atomic_number(s) for s, _ in atoms[1:]], float)
+    r = np.array([float(np.linalg.norm(x)) for _, x in atoms[1:]])
+    if site.is_metal:
+        fs = r <= r.min() + 0.35
+    else:
+        fs = np.zeros(len(r), bool)
+        fs[:site.coordination_number] = True
+    return z, r, fs
+
+
+def beam_spectrum(site, res, ps, rng, el, ab, gamma, align):
+    """One variation: path-sum parameters, edge-model jitter, beamline; returns (energy, mu, facts)."""
+    metal = site.is_metal
+    alpha = rng.normal(0, 0.012)
+    d1 = 0.0 if metal else float(np.clip(rng.normal(0, 0.03), -0.08, 0.08))
+    s02 = rng.uniform(0.7, 1.0)
+    de0 = rng.uniform(-3, 3)
+    n_out = 1.0 if metal else rng.uniform(0.75, 1.25)
+    if metal:
+        t = rng.uniform(10, 600)
+        th = 0.8 * site.debye_k
+        mass = {"Ti": 47.9, "V": 50.9, "Cr": 52.0, "Mn": 54.9, "Fe": 55.8, "Co": 58.9, "Ni": 58.7, "Cu": 63.5,
+                "Zn": 65.4}[el] / 2.0
+        s2e = HBAR2_2AMU_KB / (mass * th) / math.tanh(th / (2 * t))
+        sig1 = s2e + rng.uniform(0, 0.001)
+        sig2 = 1.3 * s2e + rng.uniform(0, 0.002)
+    else:
+        sig1 = rng.uniform(0.002, 0.011)
+        sig2 = rng.uniform(0.004, 0.02)
+    dr = alpha * ps.reff + np.where(ps.first_shell, d1, 0.0)
+    sig = np.where(ps.first_shell, sig1, sig2)
+    nsc = np.where(ps.first_shell, 1.0, n_out)
+    syn = pathsum.synthesize(res, ps, s02=s02, dr=dr, n_scale=nsc, sigma2=sig, de0=de0)
+    # edge model with jittered parameters
+    # continuum edge vs bound lines: the edge model's shifts are round literature values, +-2 eV (1 sigma)
+    e_c = ab.k_edge_ev + edge_model.edge_shift(el, site.oxidation_state, site.ligand) + align + rng.normal(0, 2.0)
+    rel = np.arange(S.E_LO, S.E_HI, S.FINE_STEP)
+    above = rel >= 0
+    mu_f = np.interp(rel[above], syn.e_rel, syn.mu)
+    mu0_f = np.interp(rel[above], syn.e_rel, syn.mu0)
+    mu_f = np.maximum(mu_f, 0.15 * mu0_f)
+    mu = np.empty_like(rel)
+    mu[above] = mu_f
+    mu[~above] = mu_f[0] * (0.5 + np.arctan(2 * rel[~above] / gamma) / np.pi) / 0.5
+    # feff8l's path-expansion onset is sharper than a measured rise into the white line: extra Gaussian broadening
+    # of the continuum part, FWHM 0-3 eV (final-state / core-hole broadening uncertainty)
+    extra = rng.uniform(0.0, 3.0)
+    if extra > 0.2:
+        mu = S.gaussian_broaden(rel, mu, extra)
+    energy = rel + e_c
+    lines = edge_model.bound_lines(el, site.oxidation_state, site.edge_geometry, site.ligand, gamma)
+    for ln in lines:
+        area = ln.area * rng.uniform(0.6, 1.6)
+        pos = ln.position + rng.normal(0, 0.6)
+        mu = mu + edge_model.lorentzian_area(energy, ab.k_edge_ev + pos, area, ln.fwhm * rng.uniform(0.9, 1.5))
+    spec = S.Spectrum(energy, mu, el, site.oxidation_state, site, e_c, lines)
+    # beamline
+    beam = B.Beamline(flux=float(10 ** rng.uniform(4.7, 6.5)), readout_noise=float(rng.uniform(5, 40)))
+    offset = rng.uniform(-10, 10)
+    fwhm = beam.resolution(ab.k_edge_ev) * rng.uniform(0.6, 2.0)
+    grid = B.scan_grid(e_c + offset, pre_start=rng.uniform(-200, -90), pre_step=rng.uniform(2, 10),
+                       edge_start=rng.uniform(-35, -22), edge_end=rng.uniform(25, 45),
+                       edge_step=rng.uniform(0.2, 0.9), kstep=rng.uniform(0.03, 0.07), emax=rng.uniform(400, 900))
+    grid = grid[grid - offset - e_c < S.E_HI - 20]
+    if rng.random() < 0.75:
+        ch = B.transmission(grid, spec, rng, beam=beam, edge_jump=rng.uniform(0.3, 2.5),
+                            background_mu=rng.uniform(0.2, 1.5), offset_ev=offset, sample_fwhm=fwhm)
+        with np.errstate(all="ignore"):
+            m = ch.mutrans()
+    else:
+        ch = B.fluorescence(grid, spec, rng, beam=beam, signal=rng.uniform(0.005, 0.05),
+                            scatter=rng.uniform(0.001, 0.01), offset_ev=offset)
+        m = ch.mufluor()
+    facts = (alpha, d1, n_out, offset)
+    return grid, m, facts
+
+
+def structure_job(args):
+    """All variations of one FEFF structure -> shard npz (skipped when it exists)."""
+    el, idx, site, cseed, feff_dir, n_var, seed, out, sid = args
+    if os.path.exists(out):
+        return out, 0, 0.0
+    t0 = time.time()
+    res = feff.read_xmu(feff_dir)
+    ps = pathsum.PathSet.from_paths(res.paths(), res.k)
+    ab = absorber(el)
+    gamma = ab.core_width_ev
+    align = S.align_offset(el)
+    z, r, fs = label_cluster(site, cseed)
+    r1 = float(r[fs].min())
+    cn = sampler.effective_cn(site)
+    rng = np.random.default_rng([seed, sampler.ELEMENTS.index(el), idx])
+    xs, g2s, dists, e0s, offs, rej = [], [], [], [], [], 0
+    for v in range(n_var):
+        e, m, (alpha, d1, n_out, offset) = beam_spectrum(site, res, ps, rng, el, ab, gamma, align)
+        try:
+            if not np.all(np.isfinite(m)):
+                raise N.SpectrumRejected("NON_FINITE", "non-finite mu")
+            o = N.preprocess(e, m, el, "K", SPEC)
+        except N.SpectrumRejected:
+            rej += 1
+            continue
+        rr = r * (1 + alpha) + np.where(fs, d1, 0.0)
+        w = np.where(fs, 1.0, n_out)
+        xs.append(o["model_input"].astype(np.float32))
+        g2s.append(g2_curve(z * w, rr).astype(np.float32))
+        dists.append(r1 * (1 + alpha) + d1)
+        e0s.append(o["normalization"]["e0"])
+        offs.append(offset)
+    n = len(xs)
+    np.savez_compressed(out + ".tmp.npz", x=np.array(xs, np.float32).reshape(n, GRID[2]),
+                        g2=np.array(g2s, np.float32).reshape(n, 32), dist=np.array(dists, np.float32),
+                        ox=np.full(n, site.oxidation_state, np.int64), cn=np.full(n, cn, np.int64),
+                        structure=np.full(n, sid, np.int64), e0=np.array(e0s), offset=np.array(offs),
+                        rejected=np.array(rej), geometry=np.array(site.geometry), ligand=np.array(site.ligand))
+    os.replace(out + ".tmp.npz", out)
+    return out, rej, time.time() - t0
+
+
+def shard_path(el, idx, tag):
+    return os.path.join(CACHE, "shards", tag, "%s_%04d.npz" % (el, idx))
+
+
+def block_tag(n_structures, n_var, seed):
+    return "s%d_v%d_seed%d" % (n_structures, n_var, seed)
+
+
+def generate(elements, n_structures, n_var, seed=SEED, workers=2, log=print, tag=None, id_offset=0):
+    """One block of structures (sampler.sites_for(el, n_structures, seed)); structure ids = id_offset + index."""
+    tag = tag or block_tag(n_structures, n_var, seed)
+    os.makedirs(os.path.join(CACHE, "shards", tag), exist_ok=True)
+    t0 = time.time()
+    plan = {el: sampler.sites_for(el, n_structures, seed) for el in elements}
+    texts = [feff_text(site, cs) for el in elements for site, cs in plan[el]]
+    ctx = mp.get_context("fork")
+    # alignment constants (metal foil through the default FEFF cache) once in the parent
+    for el in elements:
+        S.align_offset(el)
+    with ctx.Pool(workers) as pool:
+        dirs = []
+        for i, (d, dt) in enumerate(pool.imap(_run_feff, texts, chunksize=1)):
+            dirs.append(d)
+            if (i + 1) % 50 == 0:
+                log("  FEFF %d/%d (%.0f s)" % (i + 1, len(texts), time.time() - t0))
+    t_feff = time.time() - t0
+    failed = sum(1 for x in dirs if x is None)
+    log("FEFF: %d runs in %.0f s (%d failed and skipped)" % (len(texts), t_feff, failed))
+    jobs, k = [], 0
+    for el in elements:
+        for idx, (site, cs) in enumerate(plan[el]):
+            if dirs[k] is not None:
+                jobs.append((el, idx, site, cs, dirs[k], n_var, seed, shard_path(el, idx, tag), id_offset + idx))
+            k += 1
+    rej = 0
+    with ctx.Pool(workers) as pool:
+        for i, (out, r, dt) in enumerate(pool.imap_unordered(structure_job, jobs, chunksize=1)):
+            rej += r
+            if (i + 1) % 50 == 0:
+                log("  spectra: %d/%d structures (%.0f s)" % (i + 1, len(jobs), time.time() - t0))
+    log("generation done in %.0f s (FEFF %.0f s), %d variations rejected by preprocessing" % (
+        time.time() - t0, t_feff, rej))
+    return tag, {"feff_runs": len(texts), "feff_failed": failed, "seconds": time.time() - t0, "feff_seconds": t_feff, "rejected": rej}
+
+
+def load(el, tag):
+    """All shards of `el` in the blocks of `tag` ('+'-joined block tags)."""
+    parts = []
+    for bt in tag.split("+"):
+        d = os.path.join(CACHE, "shards", bt)
+        files = sorted(f for f in os.listdir(d) if f.startswith(el + "_") and f.endswith(".npz") and "tmp" not in f)
+        parts += [np.load(os.path.join(d, f)) for f in files]
+    out = {}
+    for k in ("x", "g2", "dist", "ox", "cn", "structure", "e0", "offset"):
+        out[k] = np.concatenate([p[k] for p in parts])
+    out["geometry"] = np.array([str(p["geometry"]) for p in parts])
+    out["ligand"] = np.array([str(p["ligand"]) for p in parts])
+    out["rejected"] = int(sum(int(p["rejected"]) for p in parts))
+    return out

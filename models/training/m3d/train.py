@@ -1,0 +1,294 @@
+"""Networks, datasets and member training for issue 5 (per-element nets and one element-conditioned net).
+
+Every net is a small MLP on the standardised model input (plus, for the conditioned net, a one-hot of the element
+appended to it). A conditioned net is exported per element by folding the one-hot into the first layer's bias
+(W [x, e] + b = W_x x + (b + W_e e)) and, for classifiers, keeping only that element's output classes - the same
+function, without extra graph inputs."""
+from __future__ import annotations
+
+import copy
+import multiprocessing as mp
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import generate as G
+from . import sampler
+
+WORK = os.path.join(G.TRAINING, "work", "m3d")
+N_G2 = 32
+MIN_VAR = 1e-4
+CN_CLASSES = (2, 3, 4, 5, 6, 8, 12)
+OX_ALL = (0, 1, 2, 3, 4, 5, 6, 7)
+WIDTH, DEPTH, DROPOUT = 64, 2, 0.25
+EPOCHS = {"per": 40, "cond": 20}
+WEIGHT_DECAY = 1e-3
+BATCH = 128
+LR = 2e-3
+INPUT_NOISE = 0.01    # extra Gaussian noise on the flattened spectrum during training
+LABEL_SMOOTH = 0.03
+
+
+class MLP(nn.Module):
+    def __init__(self, n_in, n_out, width=WIDTH, depth=DEPTH, dropout=DROPOUT):
+        super().__init__()
+        layers, d = [], n_in
+        for _ in range(depth):
+            layers += [nn.Linear(d, width), nn.SiLU(), nn.Dropout(dropout)]
+            d = width
+        layers.append(nn.Linear(d, n_out))
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.body(x)
+
+
+class PDFNet(nn.Module):
+    """-> G2 mean/var [B,32], first-shell distance mean/var [B,1] (standardised units)."""
+
+    def __init__(self, n_in):
+        super().__init__()
+        self.mlp = MLP(n_in, 2 * N_G2 + 2)
+
+    def forward(self, x):
+        h = self.mlp(x)
+        return (h[:, :N_G2], F.softplus(h[:, N_G2:2 * N_G2]) + MIN_VAR, h[:, 2 * N_G2:2 * N_G2 + 1],
+                F.softplus(h[:, 2 * N_G2 + 1:]) + MIN_VAR)
+
+
+def make_net(task, n_in, n_classes):
+    return PDFNet(n_in) if task == "pdf" else MLP(n_in, n_classes)
+
+
+def bake(net, task, n_x, cond_index=None, keep=None):
+    """Per-element copy of a (conditioned) net with input size n_x: one-hot folded into the first bias; classifier
+    output rows restricted to `keep` (indices)."""
+    net = copy.deepcopy(net).eval()
+    mlp = net.mlp if task == "pdf" else net
+    first = mlp.body[0]
+    new = nn.Linear(n_x, first.out_features)
+    with torch.no_grad():
+        new.weight.copy_(first.weight[:, :n_x])
+        b = first.bias.clone()
+        if cond_index is not None:
+            b += first.weight[:, n_x + cond_index]
+        new.bias.copy_(b)
+    mlp.body[0] = new
+    if keep is not None and task != "pdf":
+        last = mlp.body[-1]
+        lin = nn.Linear(last.in_features, len(keep))
+        with torch.no_grad():
+            lin.weight.copy_(last.weight[keep])
+            lin.bias.copy_(last.bias[keep])
+        mlp.body[-1] = lin
+    return net
+
+
+# ------------------------------------------------------------------------------------------------ data
+
+def data_path(tag):
+    return os.path.join(WORK, "data_%s.npz" % tag)
+
+
+def assemble(tag, elements=sampler.ELEMENTS, seed=G.SEED):
+    """All shards -> one npz with split labels (by FEFF structure: 70 % train, 15 % validation, 15 % test)."""
+    path = data_path(tag)
+    if os.path.exists(path):
+        return path
+    parts = []
+    for ei, el in enumerate(elements):
+        d = G.load(el, tag)
+        n_s = int(d["structure"].max()) + 1
+        rng = np.random.default_rng([seed, 7, ei])
+        perm = rng.permutation(n_s)
+        n_te = int(round(0.15 * n_s))
+        role = np.zeros(n_s, np.int64)            # 0 train, 1 val, 2 test
+        role[perm[:n_te]] = 2
+        role[perm[n_te:2 * n_te]] = 1
+        d["split"] = role[d["structure"]]
+        d["element"] = np.full(len(d["x"]), ei, np.int64)
+        parts.append(d)
+    keys = ("x", "g2", "dist", "ox", "cn", "structure", "e0", "offset", "split", "element")
+    out = {k: np.concatenate([p[k] for p in parts]) for k in keys}
+    out["rejected"] = np.array([p["rejected"] for p in parts])
+    os.makedirs(WORK, exist_ok=True)
+    np.savez(path, **out)
+    return path
+
+
+def load_data(tag):
+    z = np.load(data_path(tag))
+    return {k: z[k] for k in z.files}
+
+
+class Std:
+    def __init__(self, a, floor=1e-3):
+        self.mean = a.mean(0)
+        self.std = np.maximum(a.std(0), floor)
+
+    def __call__(self, a):
+        return (a - self.mean) / self.std
+
+
+def classes_for(task, el):
+    if task == "ox":
+        return list(sampler.OX_STATES[el])
+    return list(CN_CLASSES)
+
+
+def subset(d, mode, el_index, split):
+    m = d["split"] == split
+    if mode == "per":
+        m &= d["element"] == el_index
+    return np.flatnonzero(m)
+
+
+class Prepared:
+    """Inputs/targets for one (mode, element) set-up. mode 'per': one element; 'cond': all + one-hot."""
+
+    def __init__(self, d, mode, el_index, train_fraction=1.0, seed=0):
+        self.mode, self.el_index = mode, el_index
+        tr = subset(d, mode, el_index, 0)
+        if train_fraction < 1.0:  # learning curve: a fraction of the training STRUCTURES
+            key = d["element"][tr] * 100000 + d["structure"][tr]
+            u = np.unique(key)
+            rng = np.random.default_rng([seed, 99])
+            keep = set(rng.permutation(u)[:max(2, int(round(train_fraction * len(u))))].tolist())
+            tr = tr[np.array([k in keep for k in key])]
+        self.idx = {0: tr, 1: subset(d, mode, el_index, 1), 2: subset(d, mode, el_index, 2)}
+        self.sx = Std(d["x"][tr].astype(np.float64))
+        self.sg = Std(d["g2"][tr].astype(np.float64))
+        self.sd = Std(d["dist"][tr][:, None].astype(np.float64))
+        if mode == "per":
+            el = sampler.ELEMENTS[el_index]
+            self.classes = {"ox": classes_for("ox", el), "cn": sorted(set(d["cn"][tr].tolist()))}
+        else:
+            self.classes = {"ox": list(OX_ALL), "cn": list(CN_CLASSES)}
+        self.d = d
+
+    def x(self, split):
+        i = self.idx[split]
+        xs = self.sx(self.d["x"][i].astype(np.float64))
+        if self.mode == "cond":
+            oh = np.eye(len(sampler.ELEMENTS))[self.d["element"][i]]
+            xs = np.concatenate([xs, oh], 1)
+        return torch.tensor(xs, dtype=torch.float32)
+
+    def y(self, task, split):
+        i = self.idx[split]
+        if task == "pdf":
+            return (torch.tensor(self.sg(self.d["g2"][i]), dtype=torch.float32),
+                    torch.tensor(self.sd(self.d["dist"][i][:, None]), dtype=torch.float32))
+        lab = self.d[task][i]
+        cl = self.classes[task]
+        return (torch.tensor([cl.index(int(v)) if int(v) in cl else -100 for v in lab], dtype=torch.long),)
+
+
+def bnll(mu, var, y, beta=0.5):
+    l = 0.5 * (torch.log(var) + (y - mu) ** 2 / var)
+    return l * var.detach() ** beta
+
+
+def loss_fn(task, model, xb, *ys):
+    if task == "pdf":
+        g, gv, dd, dv = model(xb)
+        if model.training:
+            return bnll(g, gv, ys[0]).mean() + 4.0 * bnll(dd, dv, ys[1]).mean()
+        return ((g - ys[0]) ** 2).mean() + 4.0 * ((dd - ys[1]) ** 2).mean()
+    return F.cross_entropy(model(xb), ys[0], ignore_index=-100,
+                           label_smoothing=LABEL_SMOOTH if model.training else 0.0)
+
+
+def train_member(task, p, seed, bootstrap=True, epochs=None):
+    torch.manual_seed(seed)
+    xs, ys = p.x(0), p.y(task, 0)
+    xv, yv = p.x(1), p.y(task, 1)
+    n, n_in = xs.shape
+    ncl = len(p.classes[task]) if task != "pdf" else 0
+    model = make_net(task, n_in, ncl)
+    rng = np.random.default_rng(seed)
+    idx = torch.from_numpy(rng.integers(0, n, n) if bootstrap else np.arange(n))
+    epochs = epochs or EPOCHS[p.mode]
+    opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
+    steps = epochs * ((n + BATCH - 1) // BATCH)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=LR, total_steps=steps, pct_start=0.15)
+    noise = torch.tensor(INPUT_NOISE / p.sx.std, dtype=torch.float32)
+    if p.mode == "cond":
+        noise = torch.cat([noise, torch.zeros(len(sampler.ELEMENTS))])
+    gen = torch.Generator().manual_seed(seed)
+    best, best_state, best_ep = float("inf"), None, -1
+    t0 = time.time()
+    for ep in range(epochs):
+        model.train()
+        perm = idx[torch.randperm(n, generator=gen)]
+        for s in range(0, n, BATCH):
+            b = perm[s:s + BATCH]
+            xb = xs[b] + torch.randn(len(b), n_in, generator=gen) * noise
+            loss = loss_fn(task, model, xb, *[y[b] for y in ys])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+        model.eval()
+        with torch.no_grad():
+            v = float(loss_fn(task, model, xv, *yv))
+        if v < best:
+            best, best_state, best_ep = v, copy.deepcopy(model.state_dict()), ep
+    model.load_state_dict(best_state)
+    model.eval()
+    return model, {"seed": seed, "best_epoch": best_ep, "epochs": epochs, "val_loss": best,
+                   "seconds": round(time.time() - t0, 1), "n_train": int(n)}
+
+
+# ------------------------------------------------------------------------------------------------ jobs
+
+def member_path(tag, mode, el_index, task, seed, bootstrap, frac=1.0):
+    el = "all" if mode == "cond" else sampler.ELEMENTS[el_index]
+    name = "%s_%s_%s_s%d%s%s.pt" % (mode, el, task, seed, "_bs" if bootstrap else "", "" if frac == 1.0 else
+                                     "_f%g" % frac)
+    return os.path.join(WORK, "members", tag, name)
+
+
+_DATA = {}
+
+
+def _job(args):
+    tag, mode, el_index, task, seed, bootstrap, frac = args
+    torch.set_num_threads(1)
+    if tag not in _DATA:
+        _DATA[tag] = load_data(tag)
+    p = Prepared(_DATA[tag], mode, el_index, frac, seed)
+    model, facts = train_member(task, p, seed, bootstrap)
+    out = member_path(tag, mode, el_index, task, seed, bootstrap, frac)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    torch.save(model.state_dict(), out + ".tmp")
+    os.replace(out + ".tmp", out)
+    facts.update({"mode": mode, "element": el_index, "task": task, "frac": frac})
+    return facts
+
+
+def run_jobs(jobs, log, workers=2):
+    todo = [j for j in jobs if not os.path.exists(member_path(*j))]
+    if not todo:
+        return []
+    out = []
+    # longest first (conditioned nets) so the two workers finish together
+    todo.sort(key=lambda j: 0 if j[1] == "cond" else 1)
+    with mp.get_context("spawn").Pool(min(workers, len(todo))) as pool:
+        for i, f in enumerate(pool.imap_unordered(_job, todo)):
+            out.append(f)
+            log("  member %d/%d: %s %s %s seed %d (%.0f s, best epoch %d)" % (
+                i + 1, len(todo), f["mode"], "all" if f["mode"] == "cond" else sampler.ELEMENTS[f["element"]],
+                f["task"], f["seed"], f["seconds"], f["best_epoch"]))
+    return out
+
+
+def load_member(tag, mode, el_index, task, seed, bootstrap, p, frac=1.0):
+    n_in = len(p.sx.mean) + (len(sampler.ELEMENTS) if mode == "cond" else 0)
+    net = make_net(task, n_in, len(p.classes[task]) if task != "pdf" else 0)
+    net.load_state_dict(torch.load(member_path(tag, mode, el_index, task, seed, bootstrap, frac)))
+    return net.eval()
