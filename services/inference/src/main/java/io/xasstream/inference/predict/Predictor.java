@@ -76,6 +76,7 @@ public final class Predictor {
         private final List<SpectrumInput> inputs = new ArrayList<>();
         private final List<Outcome> refusals = new ArrayList<>();
         private final List<Map<LoadedModel, PreprocessedSpectrum>> byModel = new ArrayList<>();
+        private final List<List<String>> skipped = new ArrayList<>();
         private final Map<LoadedModel, List<Integer>> rows = new LinkedHashMap<>();
 
         private Prepared(Predictor predictor) {
@@ -86,15 +87,18 @@ public final class Predictor {
         public void add(SpectrumInput in) {
             int i = inputs.size();
             inputs.add(in);
+            List<String> notAnswered = new ArrayList<>(0);
             try {
-                Map<LoadedModel, PreprocessedSpectrum> m = predictor.prepare(in);
+                Map<LoadedModel, PreprocessedSpectrum> m = predictor.prepare(in, notAnswered);
                 byModel.add(m);
+                skipped.add(notAnswered);
                 refusals.add(null);
                 for (LoadedModel model : m.keySet()) {
                     rows.computeIfAbsent(model, k -> new ArrayList<>()).add(i);
                 }
             } catch (SpectrumRejectedException e) {
                 byModel.add(null);
+                skipped.add(List.of());
                 refusals.add(Outcome.rejected(in, e));
             }
         }
@@ -204,13 +208,14 @@ public final class Predictor {
         for (int i = 0; i < outcomes.length; i++) {
             if (outcomes[i] == null) {
                 outcomes[i] = Outcome.ok(p.inputs.get(i), assemble(p.inputs.get(i), p.byModel.get(i), perRow, i,
-                        inferred.inferredAt));
+                        inferred.inferredAt, p.skipped.get(i)));
             }
         }
         return List.of(outcomes);
     }
 
-    private Map<LoadedModel, PreprocessedSpectrum> prepare(SpectrumInput in) throws SpectrumRejectedException {
+    private Map<LoadedModel, PreprocessedSpectrum> prepare(SpectrumInput in, List<String> skipped)
+            throws SpectrumRejectedException {
         if (in.element() == null || AbsorptionEdges.atomicNumber(in.element()).isEmpty()) {
             throw new SpectrumRejectedException(ReasonCode.UNKNOWN_ELEMENT, "'" + in.element()
                     + "' is not a chemical element");
@@ -234,27 +239,43 @@ public final class Predictor {
                 energy[k] += in.energyShift();
             }
         }
-        Map<ModelManifest.Input, PreprocessedSpectrum> byInput = new HashMap<>();
+        Map<ModelManifest.Input, Object> byInput = new HashMap<>();
         Map<LoadedModel, PreprocessedSpectrum> out = new LinkedHashMap<>();
+        SpectrumRejectedException first = null;
         for (LoadedModel m : models) {
-            PreprocessedSpectrum p = byInput.get(m.entry().input());
+            Object p = byInput.get(m.entry().input());
             if (p == null) {
                 PreprocessingSpec spec = m.spec();
                 if (in.e0() != null) {
                     NormalizationParams np = spec.normalization().withE0(in.e0());
                     spec = spec.withNormalization(np);
                 }
-                p = Preprocessor.preprocess(energy, in.mu(), in.referenceMu(), in.element(), edge, spec);
+                try {
+                    p = Preprocessor.preprocess(energy, in.mu(), in.referenceMu(), in.element(), edge, spec);
+                } catch (SpectrumRejectedException e) {
+                    p = e;
+                }
                 byInput.put(m.entry().input(), p);
             }
-            out.put(m, p);
+            if (p instanceof PreprocessedSpectrum ok) {
+                out.put(m, ok);
+            } else {
+                // One model's input contract (its grid, say) not met: the others still answer, and the result
+                // says which task is missing and why; only a spectrum no model can take is refused.
+                SpectrumRejectedException e = (SpectrumRejectedException) p;
+                first = first == null ? e : first;
+                skipped.add("SKIPPED_" + m.entry().task().toUpperCase(Locale.ROOT) + "_" + e.reason().name());
+            }
+        }
+        if (out.isEmpty()) {
+            throw first;
         }
         return out;
     }
 
     private InferenceResult assemble(SpectrumInput in, Map<LoadedModel, PreprocessedSpectrum> prepared,
                                      Map<LoadedModel, Map<Integer, Map<String, float[]>>> outputs, int row,
-                                     Instant now) {
+                                     Instant now, List<String> skipped) {
         InferenceResult.Builder b = InferenceResult.newBuilder()
                 .setSpectrumId(in.spectrumId()).setKey(in.key()).setSource(in.source()).setXfel(in.xfel())
                 .setElement(in.element()).setEdge(edge(in.edge()))
@@ -262,7 +283,7 @@ public final class Predictor {
                 .setTimings(Timings.newBuilder().setAcquiredAt(in.acquiredAt()).setReceivedAt(in.receivedAt())
                         .setInferredAt(now).build());
         List<ModelRef> refs = new ArrayList<>();
-        List<String> flags = new ArrayList<>();
+        List<String> flags = new ArrayList<>(skipped);
         OodEstimate ood = null;
         PreprocessedSpectrum provenance = null;
         for (Map.Entry<LoadedModel, PreprocessedSpectrum> e : prepared.entrySet()) {

@@ -1,0 +1,87 @@
+package io.xasstream.inference.predict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.xasstream.common.config.ExecutionDevice;
+import io.xasstream.common.io.SpectrumFile;
+import io.xasstream.common.io.SpectrumFileReader;
+import io.xasstream.core.ReasonCode;
+import io.xasstream.inference.model.ModelRegistry;
+import io.xasstream.schema.result.InferenceResult;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A spectrum is answered by every model whose input contract it meets; refused only when it meets none. */
+class PredictorTest {
+    private static final Path ROOT = Path.of(System.getProperty("xasstream.repo.root", "../.."));
+    private static ModelRegistry registry;
+    private static SpectrumFile fe2o3;
+
+    @BeforeAll
+    static void load() throws Exception {
+        registry = ModelRegistry.load(ROOT.resolve("models/manifest.json"), ExecutionDevice.CPU, 1);
+        fe2o3 = SpectrumFileReader.read(ROOT.resolve(
+                "services/common/src/test/resources/fixtures/spectra/fe2o3_i0_i1.xdi"));
+    }
+
+    @AfterAll
+    static void close() {
+        registry.close();
+    }
+
+    @Test
+    void aFullScanIsAnsweredByEveryFeModel() {
+        InferenceResult r = predict(fe2o3.energy(), fe2o3.mu()).result();
+        assertThat(r.getPdf()).isNotNull();
+        assertThat(r.getCoordinationNumber()).isNotNull();
+        assertThat(r.getOxidationState()).isNotNull();
+        assertThat(r.getQualityFlags()).noneMatch(f -> f.startsWith("SKIPPED_"));
+    }
+
+    @Test
+    void aScanTooShortForOneModelIsAnsweredByTheOthersAndSaysWhatIsMissing() {
+        // Given the FDMNES range 7097–7172 eV: it covers the absolute fe-k grid (7100–7170 eV) but not the
+        // oxidation-state model's E0−20…E0+70 eV
+        Outcome o = predict(fe2o3.energy(), fe2o3.mu(), 7097, 7172);
+        assertThat(o.isResult()).isTrue();
+        assertThat(o.result().getPdf()).isNotNull();
+        assertThat(o.result().getCoordinationNumber()).isNotNull();
+        assertThat(o.result().getOxidationState()).isNull();
+        assertThat(o.result().getQualityFlags()).contains("SKIPPED_OXIDATION_STATE_GRID_NOT_COVERED");
+        assertThat(o.result().getModels()).noneMatch(m -> m.getTask().equals(Predictor.OXIDATION));
+    }
+
+    @Test
+    void aScanNoModelCanTakeIsRefusedWithTheReason() {
+        Outcome o = predict(fe2o3.energy(), fe2o3.mu(), 7000, 7160);
+        assertThat(o.isResult()).isFalse();
+        assertThat(o.rejection().reason()).isEqualTo(ReasonCode.GRID_NOT_COVERED);
+    }
+
+    private static Outcome predict(double[] energy, double[] mu, double from, double to) {
+        int a = 0;
+        while (energy[a] < from) {
+            a++;
+        }
+        int b = energy.length;
+        while (energy[b - 1] > to) {
+            b--;
+        }
+        return predict(Arrays.copyOfRange(energy, a, b), Arrays.copyOfRange(mu, a, b));
+    }
+
+    private static Outcome predict(double[] energy, double[] mu) {
+        Instant now = Instant.now();
+        var source = io.xasstream.schema.common.SourceIds.newBuilder().setFacility("").setBeamline("")
+                .setExperimentId("e").setSampleId("s").build();
+        SpectrumInput in = new SpectrumInput("s", "e/s", source, null, now, now, "Fe", "K", energy, mu, null, null,
+                null, null);
+        return new Predictor(registry, Clock.systemUTC()).predict(List.of(in)).get(0);
+    }
+}
