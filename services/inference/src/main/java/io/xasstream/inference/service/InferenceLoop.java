@@ -66,10 +66,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Batching adapts to load: the next batch grows while the previous one is inferred and is handed over the moment
  * the inference stage is free, so a lone spectrum goes straight through and a backlog makes batches of
- * {@code max.poll.records}. Backpressure: when a full batch cannot be handed over, the assigned partitions are paused
+ * {@code inference.max-batch} spectra. Backpressure: when a full batch cannot be handed over, the assigned partitions are paused
  * (and resumed once it is taken); at most {@link #MAX_IN_FLIGHT} batches are in memory, so memory stays bounded
- * whatever the input rate: a slow model makes lag, not heap. A failed transaction aborts and every partition is rewound to its
- * last committed offset, so the batches in flight behind it are processed again, not lost.
+ * whatever the input rate: a slow model makes lag, not heap. A failed transaction aborts and every partition is
+ * rewound to its last committed offset, so the batches in flight behind it are processed again, not lost.
  */
 public final class InferenceLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceLoop.class);

@@ -78,8 +78,9 @@ class M3dMeasuredSpectraTest {
                 }
                 rows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s (%.2f) | %s | %.2f%s | %s |%n", file,
                         row.get("element"), row.get("oxidation_state"), ox.getPredicted(), p,
-                        r.getCoordinationNumber() == null ? "–" : r.getCoordinationNumber().getPredicted() + " (label "
-                                + (row.get("first_shell_cn").isEmpty() ? "–" : row.get("first_shell_cn")) + ")",
+                        r.getCoordinationNumber() == null ? "–" : r.getCoordinationNumber().getPredicted()
+                                + " (label " + (row.get("first_shell_cn").isEmpty() ? "–"
+                                : row.get("first_shell_cn")) + ")",
                         r.getOod().getScore(), flagged ? " flagged" : "",
                         right ? "right" : confidentWrong ? "WRONG, confident, unflagged" : "wrong"));
             }
@@ -107,7 +108,8 @@ class M3dMeasuredSpectraTest {
                     + "| %d | |%n", all.n, all.correct, 100 * overall, overall >= 0.8 ? "met" : "NOT MET",
                     all.confidentUnflaggedWrong, all.confidentUnflaggedWrong == 0 ? "met" : "NOT MET", all.flagged));
             System.out.println(summary);
-            System.out.println("| file | element | label | predicted (p) | CN | OOD score | |\n|---|---|---|---|---|---|---|");
+            System.out.println("| file | element | label | predicted (p) | CN | OOD score | |\n"
+                    + "|---|---|---|---|---|---|---|");
             System.out.println(rows);
             assertThat(all.n).isEqualTo(lines.size() - 1);
         }

@@ -57,7 +57,8 @@ class M3dModelsTest {
                 Map.Entry<String, JsonNode> out = outs.next();
                 float[][] torch = JSON.convertValue(out.getValue(), float[][].class);
                 float[][] actual = onnx.get(logicalByGraphName.get(out.getKey()));
-                assertThat(actual).as("%s output %s", g.getKey(), out.getKey()).isNotNull().hasDimensions(torch.length, torch[0].length);
+                assertThat(actual).as("%s output %s", g.getKey(), out.getKey()).isNotNull()
+                        .hasDimensions(torch.length, torch[0].length);
                 double worst = 0;
                 for (int i = 0; i < torch.length; i++) {
                     for (int k = 0; k < torch[i].length; k++) {
@@ -81,7 +82,8 @@ class M3dModelsTest {
         }
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
                 "%n3d-metal models, simulated held-out structures (issue 5)%n"
-                        + "| element | oxidation state: held-out (n) | goal ≥ 95 %% | CN: held-out (n) | goal ≥ 90 %% "
+                        + "| element | oxidation state: held-out (n) | goal ≥ 95 %% | CN: held-out (n) "
+                        + "| goal ≥ 90 %% "
                         + "| sample of %s here: ox / CN |%n|---|---|---|---|---|---|%n", "120"));
         int elements = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = sample.get("elements").fields(); it.hasNext(); ) {
