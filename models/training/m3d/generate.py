@@ -112,14 +112,7 @@ def beam_spectrum(site, res, ps, rng, el, ab, gamma, align):
     # edge model with jittered parameters
     # continuum edge vs bound lines: the edge model's shifts are round literature values, +-2 eV (1 sigma)
     e_c = ab.k_edge_ev + edge_model.edge_shift(el, site.oxidation_state, site.ligand) + align + rng.normal(0, 2.0)
-    rel = np.arange(S.E_LO, S.E_HI, S.FINE_STEP)
-    above = rel >= 0
-    mu_f = np.interp(rel[above], syn.e_rel, syn.mu)
-    mu0_f = np.interp(rel[above], syn.e_rel, syn.mu0)
-    mu_f = np.maximum(mu_f, 0.15 * mu0_f)
-    mu = np.empty_like(rel)
-    mu[above] = mu_f
-    mu[~above] = mu_f[0] * (0.5 + np.arctan(2 * rel[~above] / gamma) / np.pi) / 0.5
+    rel, mu = S.continuum(syn.e_rel, syn.mu, syn.mu0, gamma)
     # feff8l's path-expansion onset is sharper than a measured rise into the white line: extra Gaussian broadening
     # of the continuum part, FWHM 0-3 eV (final-state / core-hole broadening uncertainty)
     extra = rng.uniform(0.0, 3.0)

@@ -17,6 +17,7 @@ from torch import nn
 from fe_k import fuse as FF
 from fe_k import metrics as M
 from fe_k import onnxcheck
+from fe_k.pipeline import save_json
 from xasprep import normalize as N
 from xasprep import xdi
 
@@ -39,23 +40,6 @@ CONFIDENT = 0.6
 
 def log(msg):
     print("[%s] %s" % (datetime.datetime.utcnow().strftime("%H:%M:%S"), msg), flush=True)
-
-
-def save_json(obj, path):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as fh:
-        json.dump(obj, fh, indent=1, default=_default)
-        fh.write("\n")
-
-
-def _default(o):
-    if isinstance(o, (np.integer,)):
-        return int(o)
-    if isinstance(o, (np.floating,)):
-        return float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    raise TypeError(type(o))
 
 
 def result_path(tag, name):

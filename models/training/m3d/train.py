@@ -16,6 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from fe_k.train import Standardiser, bnll
+
 from . import generate as G
 from . import sampler
 
@@ -125,15 +127,6 @@ def load_data(tag):
     return {k: z[k] for k in z.files}
 
 
-class Std:
-    def __init__(self, a, floor=1e-3):
-        self.mean = a.mean(0)
-        self.std = np.maximum(a.std(0), floor)
-
-    def __call__(self, a):
-        return (a - self.mean) / self.std
-
-
 def classes_for(task, el):
     if task == "ox":
         return list(sampler.OX_STATES[el])
@@ -160,9 +153,9 @@ class Prepared:
             keep = set(rng.permutation(u)[:max(2, int(round(train_fraction * len(u))))].tolist())
             tr = tr[np.array([k in keep for k in key])]
         self.idx = {0: tr, 1: subset(d, mode, el_index, 1), 2: subset(d, mode, el_index, 2)}
-        self.sx = Std(d["x"][tr].astype(np.float64))
-        self.sg = Std(d["g2"][tr].astype(np.float64))
-        self.sd = Std(d["dist"][tr][:, None].astype(np.float64))
+        self.sx = Standardiser(d["x"][tr].astype(np.float64))
+        self.sg = Standardiser(d["g2"][tr].astype(np.float64))
+        self.sd = Standardiser(d["dist"][tr][:, None].astype(np.float64))
         if mode == "per":
             el = sampler.ELEMENTS[el_index]
             self.classes = {"ox": classes_for("ox", el), "cn": sorted(set(d["cn"][tr].tolist()))}
@@ -186,11 +179,6 @@ class Prepared:
         lab = self.d[task][i]
         cl = self.classes[task]
         return (torch.tensor([cl.index(int(v)) if int(v) in cl else -100 for v in lab], dtype=torch.long),)
-
-
-def bnll(mu, var, y, beta=0.5):
-    l = 0.5 * (torch.log(var) + (y - mu) ** 2 / var)
-    return l * var.detach() ** beta
 
 
 def loss_fn(task, model, xb, *ys):

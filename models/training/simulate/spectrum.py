@@ -71,18 +71,26 @@ def derivative_max(energy: np.ndarray, mu: np.ndarray, lo: float, hi: float) -> 
     return float(energy[m][np.argmax(d)])
 
 
+def continuum(e_rel: np.ndarray, mu: np.ndarray, mu0: np.ndarray, gamma: float) -> tuple[np.ndarray, np.ndarray]:
+    """FEFF's mu(E) relative to the Fermi level on the fine grid: clipped at 0.15 mu0 at threshold (the path
+    expansion is unconverged there) and, below it, only the lifetime (arctan) tail of width gamma. Returns
+    (rel, mu)."""
+    rel = np.arange(E_LO, E_HI, FINE_STEP)
+    above = rel >= 0
+    mu_f = np.interp(rel[above], e_rel, mu)
+    mu0_f = np.interp(rel[above], e_rel, mu0)
+    mu_f = np.maximum(mu_f, 0.15 * mu0_f)
+    out = np.empty_like(rel)
+    out[above] = mu_f
+    step = 0.5 + np.arctan(2 * rel[~above] / gamma) / np.pi
+    out[~above] = mu_f[0] * step / 0.5
+    return rel, out
+
+
 def _raw(site: SiteModel, result: feff.FeffResult, e_c: float) -> Spectrum:
     ab = absorber(site.absorber)
-    rel = np.arange(E_LO, E_HI, FINE_STEP)
     gamma = ab.core_width_ev
-    above = rel >= 0
-    mu_f = np.interp(rel[above], result.e_rel, result.mu)
-    mu0_f = np.interp(rel[above], result.e_rel, result.mu0)
-    mu_f = np.maximum(mu_f, 0.15 * mu0_f)
-    mu = np.empty_like(rel)
-    mu[above] = mu_f
-    step = 0.5 + np.arctan(2 * rel[~above] / gamma) / np.pi
-    mu[~above] = mu_f[0] * step / 0.5
+    rel, mu = continuum(result.e_rel, result.mu, result.mu0, gamma)
     energy = rel + e_c
     lines = edge_model.bound_lines(site.absorber, site.oxidation_state, site.edge_geometry, site.ligand, gamma)
     for ln in lines:
