@@ -47,13 +47,18 @@ public final class KafkaClients {
 
     /** An idempotent producer (acks=all) with byte[] keys/values left to the caller's serdes. */
     public Properties producer(String role) {
+        Properties p = producerDefaults(role);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return withOverrides(p);
+    }
+
+    private Properties producerDefaults(String role) {
         Properties p = base(role);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
-        return withOverrides(p);
+        return p;
     }
 
     /**
@@ -63,12 +68,8 @@ public final class KafkaClients {
      * 6–135 ms with the default, on the embedded broker). No linger: the commit flushes anyway.
      */
     public Properties transactionalProducer(String role, String transactionalId) {
-        Properties p = base(role);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Properties p = producerDefaults(role);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
         p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "2");
         // A result is ~1 KB: 16 KB batches meant a new compressed batch (an LZ4 block and its buffers) every 16
         // records, and as many batches for the broker to validate. The commit flushes, so size costs no latency.
