@@ -66,10 +66,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Batching adapts to load: the next batch grows while the previous one is inferred and is handed over the moment
  * the inference stage is free, so a lone spectrum goes straight through and a backlog makes batches of
- * {@code inference.max-batch} spectra. Backpressure: when a full batch cannot be handed over, the assigned partitions are paused
- * (and resumed once it is taken); at most {@link #MAX_IN_FLIGHT} batches are in memory, so memory stays bounded
- * whatever the input rate: a slow model makes lag, not heap. A failed transaction aborts and every partition is
- * rewound to its last committed offset, so the batches in flight behind it are processed again, not lost.
+ * {@code inference.max-batch} spectra. Backpressure: when a full batch cannot be handed over, the assigned
+ * partitions are paused (and resumed once it is taken); at most {@link #MAX_IN_FLIGHT} batches are in memory, so
+ * memory stays bounded whatever the input rate: a slow model makes lag, not heap. A failed transaction aborts and
+ * every partition is rewound to its last committed offset, so the batches in flight behind it are processed again,
+ * not lost.
  */
 public final class InferenceLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceLoop.class);
@@ -101,6 +102,8 @@ public final class InferenceLoop implements Runnable {
     private static final class Batch {
         final int epoch;
         final Predictor.Prepared prepared;
+        /** The same spectra prepared for the shadow models; null without a shadow. */
+        final Predictor.Prepared shadowPrepared;
         final List<ConsumerRecord<byte[], byte[]>> origins = new ArrayList<>();
         final List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -112,13 +115,17 @@ public final class InferenceLoop implements Runnable {
         Predictor.Inferred shadowInferred;
         List<Outcome> outcomes = List.of();
 
-        Batch(int epoch, Predictor.Prepared prepared) {
+        Batch(int epoch, Predictor.Prepared prepared, Predictor.Prepared shadowPrepared) {
             this.epoch = epoch;
             this.prepared = prepared;
+            this.shadowPrepared = shadowPrepared;
         }
 
         void add(SpectrumInput input, ConsumerRecord<byte[], byte[]> origin) {
             prepared.add(input);
+            if (shadowPrepared != null) {
+                shadowPrepared.add(input);
+            }
             origins.add(origin);
         }
     }
@@ -240,10 +247,8 @@ public final class InferenceLoop implements Runnable {
                 // A clean stop answers what was already taken from Kafka (bounded wait; the rest is re-read later).
                 drain(Duration.ofSeconds(20));
             }
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            // Another instance took over our transactional id, or we may not write: continuing would duplicate.
-            fail(e);
         } catch (RuntimeException | Error e) {
+            // Includes fencing (another instance took over our transactional id): continuing would duplicate.
             fail(e);
         } finally {
             stagesRunning = false;
@@ -281,7 +286,8 @@ public final class InferenceLoop implements Runnable {
         while (!fetched.isEmpty() && (pending == null || !full(pending))) {
             Fetched f = fetched.poll();
             if (pending == null) {
-                pending = new Batch(pollerEpoch, models.current().predictor().newBatch());
+                pending = new Batch(pollerEpoch, models.current().predictor().newBatch(),
+                        shadow == null ? null : shadow.current().predictor().newBatch());
             }
             ConsumerRecord<byte[], byte[]> r = f.record();
             consumed.increment();
@@ -493,19 +499,18 @@ public final class InferenceLoop implements Runnable {
 
     /** ONNX only: this thread is the one that keeps ONNX Runtime busy; results are assembled by the next stage. */
     private void infer(Batch b) {
-        PredictorHolder.Current live = models.current();
-        Predictor.Prepared prepared = b.prepared;
-        if (prepared.predictor() != live.predictor()) {
-            // A hot swap happened after this batch was prepared: the whole batch goes to the new version.
-            prepared = live.predictor().prepare(prepared.inputs());
-        }
+        b.predictor = models.current().predictor();
+        b.inferred = b.predictor.run(preparedFor(b.predictor, b.prepared));
         models.closeRetired(); // no batch can run a retired model from here on
-        b.predictor = live.predictor();
-        b.inferred = b.predictor.run(prepared);
         if (shadow != null) {
             b.shadowPredictor = shadow.current().predictor();
-            b.shadowInferred = b.shadowPredictor.run(b.shadowPredictor.prepare(prepared.inputs()));
+            b.shadowInferred = b.shadowPredictor.run(preparedFor(b.shadowPredictor, b.shadowPrepared));
         }
+    }
+
+    /** The batch as prepared, or prepared again if a hot swap happened since: a whole batch goes to one version. */
+    private static Predictor.Prepared preparedFor(Predictor current, Predictor.Prepared prepared) {
+        return prepared.predictor() == current ? prepared : current.prepare(prepared.inputs());
     }
 
     /** Results, shadow results and dead letters of an inferred batch, encoded for the transaction. */
@@ -565,10 +570,8 @@ public final class InferenceLoop implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            fail(e);
         } catch (RuntimeException | Error e) {
-            fail(e);
+            fail(e); // fencing and authorization (rethrown by commit) end the loop like any other failure
         }
     }
 
