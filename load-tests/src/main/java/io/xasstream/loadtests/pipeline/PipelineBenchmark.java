@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -73,9 +76,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
             + "before the timed backlog (JIT warm-up).")
     int warmup;
 
-    private long batchesTimed;
-    private double batchMeanTimed;
-
     @Option(names = "--rate", defaultValue = "100", description = "Paced rate for the latency run (spectra/s).")
     double rate;
 
@@ -85,6 +85,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--paced-warmup", defaultValue = "20", description = "Seconds of unmeasured paced run "
             + "before the measured one.")
     int pacedWarmup;
+
+    @Option(names = "--set", description = "A service setting for this run, name=value (repeatable), e.g. "
+            + "kafka.client.compression.type=none.")
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
 
     @Option(names = "--threads", defaultValue = "0", description = "ONNX intra-op threads (0: ONNX Runtime's choice).")
     int threads;
@@ -99,149 +103,183 @@ public final class PipelineBenchmark implements Callable<Integer> {
         String element = file.element().orElseThrow();
         double raw = rawOnnx(file, element);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); XasMetrics metrics = new XasMetrics("benchmark")) {
-            XasConfig cfg = XasConfig.load(null, Map.of(), Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                    "models.manifest", manifest.toAbsolutePath().toString(), "inference.execution-provider", "cpu",
-                    "inference.max-batch", String.valueOf(batch), "inference.intra-op-threads",
-                    String.valueOf(threads), "topics.partitions", "1"));
-            Topics topics = new Topics(cfg);
-            KafkaClients clients = new KafkaClients(cfg);
-            try (Admin admin = clients.admin()) {
-                TopicAdmin.ensure(admin, topics.all(), cfg);
+            Map<String, String> overrides = new java.util.LinkedHashMap<>(Map.of("bootstrap.servers",
+                    kafka.bootstrapServers(), "models.manifest", manifest.toAbsolutePath().toString(),
+                    "inference.execution-provider", "cpu", "inference.max-batch", String.valueOf(batch),
+                    "inference.intra-op-threads", String.valueOf(threads), "topics.partitions", "1"));
+            overrides.putAll(settings);
+            XasConfig cfg = XasConfig.load(null, Map.of(), overrides);
+            Bench bench = new Bench(cfg, new Topics(cfg), new KafkaClients(cfg), metrics, file);
+            try (Admin admin = bench.clients.admin()) {
+                TopicAdmin.ensure(admin, bench.topics.all(), cfg);
             }
             // (2) a warm-up backlog through a first service instance (JIT, Kafka metadata), then the timed backlog
             // through a second one in the same JVM: throughput from its first result to its last, startup excluded
-            produce(clients, topics, file, "warmup", warmup);
-            try (var consumer = resultsConsumer(clients, topics);
-                 InferenceService service = InferenceService.start(cfg, topics, clients, metrics, new Readiness(),
-                         InferenceService.Target.live(cfg, topics))) {
+            produce(bench, "warmup", warmup);
+            try (var consumer = resultsConsumer(bench); InferenceService service = bench.startService()) {
                 drain(consumer, warmup);
             }
-            produce(clients, topics, file, "backlog", backlog);
-            double pipeline;
-            Map<String, Long> cpu;
-            Map<String, Long> pacedCpu = Map.of();
-            Histogram latency = new Histogram(3_600_000_000L, 3);
-            // where the paced latency goes: send → picked up by the service, → inferred, → committed and read
-            Histogram toReceived = new Histogram(3_600_000_000L, 3);
-            Histogram toInferred = new Histogram(3_600_000_000L, 3);
-            Histogram toRead = new Histogram(3_600_000_000L, 3);
-            long batchesBefore = metrics.batchSize("inference").count();
-            double batchTotalBefore = metrics.batchSize("inference").totalAmount();
-            try (var consumer = resultsConsumer(clients, topics)) {
-                try (InferenceService service = InferenceService.start(cfg, topics, clients, metrics,
-                        new Readiness(), InferenceService.Target.live(cfg, topics))) {
-                    long seen = 0;
-                    long first = 0;
-                    long untimed = 0;
-                    Map<String, Long> cpuBefore = null;
-                    while (seen < backlog) {
-                        int n = consumer.poll(Duration.ofMillis(100)).count();
-                        if (n > 0 && first == 0) {
-                            first = System.nanoTime();
-                            cpuBefore = ThreadCpu.byName();
-                            untimed = n; // the first results read start the clock
-                        }
-                        seen += n;
-                    }
-                    pipeline = (backlog - untimed) / ((System.nanoTime() - first) / 1e9);
-                    cpu = ThreadCpu.since(cpuBefore);
-                    batchesTimed = metrics.batchSize("inference").count() - batchesBefore;
-                    batchMeanTimed = (metrics.batchSize("inference").totalAmount() - batchTotalBefore)
-                            / Math.max(1, batchesTimed);
-
-                    // (3) paced run: acquiredAt = send time, latency = result read − send; a first unmeasured pass
-                    // warms the low-rate code paths (one spectrum per transaction) in the JIT
-                    for (int round = 0; round < 2; round++) {
-                        final int pass = round;
-                        try (var producer = new KafkaProducer<>(clients.producer("bench-paced"),
-                                topics.spectra.keySerde().serializer(), topics.spectra.valueSerde().serializer())) {
-                            Spectrum s = spectrum(file, pass == 0 ? "paced-warmup" : "paced");
-                            int n = (int) (rate * (pass == 0 ? pacedWarmup : seconds));
-                            Map<String, Long> pacedCpuBefore = ThreadCpu.byName();
-                            // The reader blocks in poll (returns as soon as results arrive) and the sender sleeps until
-                            // each send is due: the measuring tool must not spin on a 2-core machine.
-                            java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic
-                                    .AtomicInteger();
-                            Thread reader = new Thread(() -> {
-                                while (received.get() < n) {
-                                    for (var r : consumer.poll(Duration.ofMillis(100))) {
-                                        Instant now = Instant.now();
-                                        InferenceResult res = (InferenceResult) topics.results.valueSerde()
-                                                .deserializer().deserialize(r.topic(), r.value());
-                                        var t = res.getTimings();
-                                        if (pass == 0) {
-                                            received.incrementAndGet();
-                                            continue;
-                                        }
-                                        latency.recordValue(Math.max(0, ChronoUnit.MICROS.between(t.getAcquiredAt(),
-                                                now)));
-                                        toReceived.recordValue(Math.max(0, ChronoUnit.MICROS.between(
-                                                t.getAcquiredAt(), t.getReceivedAt())));
-                                        toInferred.recordValue(Math.max(0, ChronoUnit.MICROS.between(
-                                                t.getReceivedAt(), t.getInferredAt())));
-                                        toRead.recordValue(Math.max(0, ChronoUnit.MICROS.between(t.getInferredAt(),
-                                                now)));
-                                        received.incrementAndGet();
-                                    }
-                                }
-                            }, "bench-reader");
-                            reader.start();
-                            long t0 = System.nanoTime();
-                            for (int sent = 0; sent < n; sent++) {
-                                long due = t0 + (long) (sent / rate * 1e9);
-                                java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
-                                s.setSpectrumId((pass == 0 ? "paced-warmup-" : "paced-") + sent);
-                                s.setAcquiredAt(Instant.now().truncatedTo(ChronoUnit.MICROS));
-                                producer.send(new ProducerRecord<>(topics.spectra.name(), "bench/paced", s));
-                                producer.flush();
-                            }
-                            reader.join(120_000);
-                            pacedCpu = ThreadCpu.since(pacedCpuBefore);
-                        }
-                    }
-                }
+            produce(bench, "backlog", backlog);
+            Throughput throughput;
+            Paced paced = new Paced();
+            try (var consumer = resultsConsumer(bench); InferenceService service = bench.startService()) {
+                throughput = timedBacklog(consumer, metrics);
+                // (3) a first unmeasured pass warms the low-rate code paths (one spectrum per transaction) in the JIT
+                pace(bench, consumer, "paced-warmup", pacedWarmup, null);
+                pace(bench, consumer, "paced", seconds, paced);
             }
-            System.out.printf(Locale.ROOT, "%nxasstream pipeline benchmark (%s, %d cores, Java %s)%n",
-                    System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.version"));
-            System.out.printf(Locale.ROOT, "raw ONNX Runtime, batch %d, all models of %s: %,.0f spectra/s%n", batch,
-                    element, raw);
-            System.out.printf(Locale.ROOT, "pipeline (Kafka→decode→preprocess→ONNX→transactional Kafka), backlog "
-                    + "%d spectra as %s: %,.0f spectra/s = %.2f × raw (goal ≥ 0.9)%n", backlog, input.equals("batch")
-                    ? "SpectrumBatch records of " + rows + " rows" : "one Spectrum record each", pipeline,
-                    pipeline / raw);
-            long total = cpu.values().stream().mapToLong(Long::longValue).sum();
-            System.out.printf(Locale.ROOT, "CPU during the backlog run: %.1f µs per spectrum in all; by thread: %s%n",
-                    total / 1e3 / backlog, cpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue()
-                            .reversed()).limit(8).map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(),
-                            e.getValue() / 1e3 / backlog)).toList());
-            var onnx = metrics.meters().find("xas.inference.latency").timers();
-            System.out.printf(Locale.ROOT, "timed backlog: %d inference batches, mean size %.1f; ONNX time per batch "
-                    + "and model (whole run): %s%n", batchesTimed, batchMeanTimed, onnx.stream().map(t -> String.format(
-                    Locale.ROOT, "%s %.2f ms",
-                            t.getId().getTag("model"), t.mean(java.util.concurrent.TimeUnit.MILLISECONDS))).toList());
-            var tx = metrics.meters().find("xas.inference.transaction.latency").timer();
-            if (tx != null) {
-                System.out.printf(Locale.ROOT, "transactions: %d, mean %.2f ms, max %.2f ms; backpressure pauses: "
-                        + "%.0f%n",
-                        tx.count(), tx.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
-                        tx.max(java.util.concurrent.TimeUnit.MILLISECONDS),
-                        metrics.meters().find("xas.inference.backpressure.pauses").counter().count());
-            }
-            System.out.printf(Locale.ROOT, "end-to-end latency at %.0f spectra/s over %d s: p50 %.2f ms, p99 %.2f ms, "
-                    + "max %.2f ms (goal p99 ≤ 20 ms)%n", rate, seconds, latency.getValueAtPercentile(50) / 1e3,
-                    latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3);
-            System.out.printf(Locale.ROOT, "  CPU during the paced run, ms per second by thread: %s%n",
-                    pacedCpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                            .limit(6).map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(),
-                                    e.getValue() / 1e6 / seconds)).toList());
-            System.out.printf(Locale.ROOT, "  of which (p50 / p99 ms): sent→received %.2f / %.2f, received→inferred "
-                    + "%.2f / %.2f, inferred→committed and read %.2f / %.2f%n",
-                    toReceived.getValueAtPercentile(50) / 1e3, toReceived.getValueAtPercentile(99) / 1e3,
-                    toInferred.getValueAtPercentile(50) / 1e3, toInferred.getValueAtPercentile(99) / 1e3,
-                    toRead.getValueAtPercentile(50) / 1e3, toRead.getValueAtPercentile(99) / 1e3);
+            report(element, raw, throughput, paced, metrics);
         }
         return 0;
+    }
+
+    /** What every stage of the run needs. */
+    private record Bench(XasConfig cfg, Topics topics, KafkaClients clients, XasMetrics metrics, SpectrumFile file) {
+        InferenceService startService() throws Exception {
+            return InferenceService.start(cfg, topics, clients, metrics, new Readiness(),
+                    InferenceService.Target.live(cfg, topics));
+        }
+    }
+
+    /** The timed backlog: spectra/s, CPU by thread (ns) and the inference batches it took. */
+    private record Throughput(double perSecond, Map<String, Long> cpu, long batches, double meanBatch) {
+    }
+
+    /** The measured paced pass: send → result read, and where it went; CPU by thread (ns). */
+    private static final class Paced {
+        final Histogram latency = new Histogram(3_600_000_000L, 3);
+        final Histogram toReceived = new Histogram(3_600_000_000L, 3); // sent → picked up by the service
+        final Histogram toInferred = new Histogram(3_600_000_000L, 3); // picked up → inferred
+        final Histogram toRead = new Histogram(3_600_000_000L, 3); // inferred → committed and read
+        Map<String, Long> cpu = Map.of();
+
+        void record(InferenceResult result, Instant read) {
+            var t = result.getTimings();
+            latency.recordValue(micros(t.getAcquiredAt(), read));
+            toReceived.recordValue(micros(t.getAcquiredAt(), t.getReceivedAt()));
+            toInferred.recordValue(micros(t.getReceivedAt(), t.getInferredAt()));
+            toRead.recordValue(micros(t.getInferredAt(), read));
+        }
+
+        private static long micros(Instant from, Instant to) {
+            return Math.max(0, ChronoUnit.MICROS.between(from, to));
+        }
+    }
+
+    /** Reads the backlog's results; the clock starts at the first results read, so start-up is not timed. */
+    private Throughput timedBacklog(KafkaConsumer<byte[], byte[]> consumer, XasMetrics metrics) {
+        long batchesBefore = metrics.batchSize("inference").count();
+        double batchTotalBefore = metrics.batchSize("inference").totalAmount();
+        long seen = 0;
+        long first = 0;
+        long untimed = 0;
+        Map<String, Long> cpuBefore = null;
+        while (seen < backlog) {
+            int n = consumer.poll(Duration.ofMillis(100)).count();
+            if (n > 0 && first == 0) {
+                first = System.nanoTime();
+                cpuBefore = ThreadCpu.byName();
+                untimed = n;
+            }
+            seen += n;
+        }
+        double perSecond = (backlog - untimed) / ((System.nanoTime() - first) / 1e9);
+        Map<String, Long> cpu = ThreadCpu.since(cpuBefore);
+        long batches = metrics.batchSize("inference").count() - batchesBefore;
+        double mean = (metrics.batchSize("inference").totalAmount() - batchTotalBefore) / Math.max(1, batches);
+        return new Throughput(perSecond, cpu, batches, mean);
+    }
+
+    /**
+     * Sends spectra at {@code rate} for {@code secs} seconds (acquiredAt = send time) and reads their results
+     * (latency = result read − send), recording into {@code into} unless it is null (a warm-up pass).
+     */
+    private void pace(Bench bench, KafkaConsumer<byte[], byte[]> consumer, String sample, int secs, Paced into)
+            throws InterruptedException {
+        try (var producer = new KafkaProducer<>(bench.clients.producer("bench-paced"),
+                bench.topics.spectra.keySerde().serializer(), bench.topics.spectra.valueSerde().serializer())) {
+            Spectrum template = spectrum(bench.file, sample);
+            java.util.Random rnd = new java.util.Random(secs);
+            int n = (int) (rate * secs);
+            Map<String, Long> cpuBefore = ThreadCpu.byName();
+            // The reader blocks in poll (returns as soon as results arrive) and the sender sleeps until each send
+            // is due: the measuring tool must not spin on a 2-core machine.
+            AtomicInteger received = new AtomicInteger();
+            Thread reader = new Thread(() -> {
+                while (received.get() < n) {
+                    for (var r : consumer.poll(Duration.ofMillis(100))) {
+                        Instant now = Instant.now();
+                        if (into != null) {
+                            into.record((InferenceResult) bench.topics.results.valueSerde().deserializer()
+                                    .deserialize(r.topic(), r.value()), now);
+                        }
+                        received.incrementAndGet();
+                    }
+                }
+            }, "bench-reader");
+            reader.start();
+            long t0 = System.nanoTime();
+            for (int sent = 0; sent < n; sent++) {
+                Spectrum s = noisy(template, rnd);
+                LockSupport.parkNanos(t0 + (long) (sent / rate * 1e9) - System.nanoTime());
+                s.setSpectrumId(sample + "-" + sent);
+                s.setAcquiredAt(Instant.now().truncatedTo(ChronoUnit.MICROS));
+                producer.send(new ProducerRecord<>(bench.topics.spectra.name(), "bench/paced", s));
+                producer.flush();
+            }
+            reader.join(120_000);
+            if (into != null) {
+                into.cpu = ThreadCpu.since(cpuBefore);
+            }
+        }
+    }
+
+    private void report(String element, double raw, Throughput t, Paced paced, XasMetrics metrics) {
+        System.out.printf(Locale.ROOT, "%nxasstream pipeline benchmark (%s, %d cores, Java %s)%n",
+                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
+        if (!settings.isEmpty()) {
+            System.out.println("settings: " + settings);
+        }
+        System.out.printf(Locale.ROOT, "raw ONNX Runtime, batch %d, all models of %s: %,.0f spectra/s%n", batch,
+                element, raw);
+        System.out.printf(Locale.ROOT, "pipeline (Kafka→decode→preprocess→ONNX→transactional Kafka), backlog "
+                + "%d spectra as %s: %,.0f spectra/s = %.2f × raw (goal ≥ 0.9)%n", backlog, input.equals("batch")
+                ? "SpectrumBatch records of " + rows + " rows" : "one Spectrum record each", t.perSecond(),
+                t.perSecond() / raw);
+        long total = t.cpu().values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf(Locale.ROOT, "CPU during the backlog run: %.1f µs per spectrum in all; by thread: %s%n",
+                total / 1e3 / backlog, top(t.cpu(), 8, ns -> ns / 1e3 / backlog, "%s %.1f"));
+        var onnx = metrics.meters().find("xas.inference.latency").timers();
+        System.out.printf(Locale.ROOT, "timed backlog: %d inference batches, mean size %.1f; ONNX time per batch "
+                + "and model (whole run): %s%n", t.batches(), t.meanBatch(), onnx.stream().map(x -> String.format(
+                        Locale.ROOT, "%s %.2f ms", x.getId().getTag("model"), x.mean(TimeUnit.MILLISECONDS)))
+                .toList());
+        var tx = metrics.meters().find("xas.inference.transaction.latency").timer();
+        if (tx != null) {
+            System.out.printf(Locale.ROOT, "transactions: %d, mean %.2f ms, max %.2f ms; backpressure pauses: %.0f%n",
+                    tx.count(), tx.mean(TimeUnit.MILLISECONDS), tx.max(TimeUnit.MILLISECONDS),
+                    metrics.meters().find("xas.inference.backpressure.pauses").counter().count());
+        }
+        System.out.printf(Locale.ROOT, "end-to-end latency at %.0f spectra/s over %d s: p50 %.2f ms, p99 %.2f ms, "
+                + "max %.2f ms (goal p99 ≤ 20 ms)%n", rate, seconds, paced.latency.getValueAtPercentile(50) / 1e3,
+                paced.latency.getValueAtPercentile(99) / 1e3, paced.latency.getMaxValue() / 1e3);
+        System.out.printf(Locale.ROOT, "  CPU during the paced run, ms per second by thread: %s%n",
+                top(paced.cpu, 6, ns -> ns / 1e6 / seconds, "%s %.0f"));
+        System.out.printf(Locale.ROOT, "  of which (p50 / p99 ms): sent→received %s, received→inferred %s, "
+                + "inferred→committed and read %s%n", p50p99(paced.toReceived), p50p99(paced.toInferred),
+                p50p99(paced.toRead));
+    }
+
+    private static List<String> top(Map<String, Long> cpu, int n, java.util.function.LongToDoubleFunction scale,
+                                    String format) {
+        return cpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
+                .map(e -> String.format(Locale.ROOT, format, e.getKey(), scale.applyAsDouble(e.getValue()))).toList();
+    }
+
+    private static String p50p99(Histogram h) {
+        return String.format(Locale.ROOT, "%.2f / %.2f", h.getValueAtPercentile(50) / 1e3,
+                h.getValueAtPercentile(99) / 1e3);
     }
 
     /** Spectra/s of the manifest's models for this element run back to back on ready inputs, batch by batch. */
@@ -276,15 +314,20 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
     }
 
-    private void produce(KafkaClients clients, Topics topics, SpectrumFile file, String sample, int n) {
+    private void produce(Bench bench, String sample, int n) {
+        KafkaClients clients = bench.clients;
+        Topics topics = bench.topics;
+        SpectrumFile file = bench.file;
         if (input.equals("batch")) {
             produceBatches(clients, topics, file, sample, n);
             return;
         }
         try (var producer = new KafkaProducer<>(clients.producer("bench"), topics.spectra.keySerde().serializer(),
                 topics.spectra.valueSerde().serializer())) {
-            Spectrum s = spectrum(file, sample);
+            Spectrum template = spectrum(file, sample);
+            java.util.Random rnd = new java.util.Random(n);
             for (int i = 0; i < n; i++) {
+                Spectrum s = noisy(template, rnd);
                 s.setSpectrumId(sample + "-" + i);
                 producer.send(new ProducerRecord<>(topics.spectra.name(), "bench/" + sample, s));
             }
@@ -296,6 +339,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private void produceBatches(KafkaClients clients, Topics topics, SpectrumFile file, String sample, int n) {
         double[] mu = file.mu();
         int points = mu.length;
+        java.util.Random rnd = new java.util.Random(n);
         List<Double> energy = java.util.Arrays.stream(file.energy()).boxed().toList();
         try (var producer = new KafkaProducer<>(clients.producer("bench"), topics.spectra.keySerde().serializer(),
                 topics.spectra.valueSerde().serializer())) {
@@ -310,7 +354,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     ids.add(sample + "-" + (start + r));
                     times.add(now);
                     for (double v : mu) {
-                        m.putFloat((float) v);
+                        m.putFloat((float) (v * (1 + NOISE * rnd.nextGaussian())));
                     }
                 }
                 m.flip();
@@ -335,12 +379,47 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
     }
 
+    /**
+     * Relative detector noise put on every streamed copy of the file: identical copies would compress ~4:1 and flatter
+     * Kafka compression (measured spectra: ~1.16:1, see KafkaClients).
+     */
+    private static final double NOISE = 1e-3;
+
+    /** A copy of the template with independent multiplicative noise on mu or on each raw channel. */
+    private static Spectrum noisy(Spectrum template, java.util.Random rnd) {
+        Spectrum s = Spectrum.newBuilder(template).build();
+        if (s.getMu() != null) {
+            s.setMu(noisy(s.getMu(), rnd));
+        }
+        var c = s.getChannels();
+        if (c != null) {
+            c.setI0(noisy(c.getI0(), rnd));
+            c.setItrans(noisy(c.getItrans(), rnd));
+            c.setIfluor(noisy(c.getIfluor(), rnd));
+            c.setIrefer(noisy(c.getIrefer(), rnd));
+        }
+        return s;
+    }
+
+    private static List<Double> noisy(List<Double> values, java.util.Random rnd) {
+        if (values == null) {
+            return null;
+        }
+        List<Double> out = new java.util.ArrayList<>(values.size());
+        for (double v : values) {
+            out.add(v * (1 + NOISE * rnd.nextGaussian()));
+        }
+        return out;
+    }
+
     private Spectrum spectrum(SpectrumFile file, String sample) {
         return SpectrumRecords.fromFile(file, new SpectrumRecords.Context("x", "bench", "bench", "bench", sample, null,
                 null, null, Instant.now().truncatedTo(ChronoUnit.MICROS), Map.of(), Map.of()));
     }
 
-    private static KafkaConsumer<byte[], byte[]> resultsConsumer(KafkaClients clients, Topics topics) {
+    private static KafkaConsumer<byte[], byte[]> resultsConsumer(Bench bench) {
+        KafkaClients clients = bench.clients;
+        Topics topics = bench.topics;
         var consumer = new KafkaConsumer<>(clients.consumer("bench-results", null), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topics.results.name()).stream()
