@@ -101,7 +101,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         SpectrumFile file = SpectrumFileReader.read(spectrum);
         String element = file.element().orElseThrow();
-        double raw = rawOnnx(file, element);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); XasMetrics metrics = new XasMetrics("benchmark")) {
             Map<String, String> overrides = new java.util.LinkedHashMap<>(Map.of("bootstrap.servers",
                     kafka.bootstrapServers(), "models.manifest", manifest.toAbsolutePath().toString(),
@@ -120,15 +119,20 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 drain(consumer, warmup);
             }
             produce(bench, "backlog", backlog);
+            // (1) raw ONNX right before and right after the timed backlog, on the same (idle) machine: this VM's
+            // speed drifts by ±15 % over minutes, and the ratio should compare like with like
+            double rawBefore = rawOnnx(file, element);
             Throughput throughput;
+            double rawAfter;
             Paced paced = new Paced();
             try (var consumer = resultsConsumer(bench); InferenceService service = bench.startService()) {
                 throughput = timedBacklog(consumer, metrics);
+                rawAfter = rawOnnx(file, element);
                 // (3) a first unmeasured pass warms the low-rate code paths (one spectrum per transaction) in the JIT
                 pace(bench, consumer, "paced-warmup", pacedWarmup, null);
                 pace(bench, consumer, "paced", seconds, paced);
             }
-            report(element, raw, throughput, paced, metrics);
+            report(element, rawBefore, rawAfter, throughput, paced, metrics);
         }
         return 0;
     }
@@ -152,6 +156,28 @@ public final class PipelineBenchmark implements Callable<Integer> {
         final Histogram toInferred = new Histogram(3_600_000_000L, 3); // picked up → inferred
         final Histogram toRead = new Histogram(3_600_000_000L, 3); // inferred → committed and read
         Map<String, Long> cpu = Map.of();
+        long transactions;
+        long transactionsOver10Ms;
+        long transactionsOver20Ms;
+
+        /** Transactions committed between two snapshots of the commit-time histogram, and how many were slow. */
+        void transactions(io.micrometer.core.instrument.distribution.HistogramSnapshot before,
+                          io.micrometer.core.instrument.distribution.HistogramSnapshot after) {
+            transactions = after.count() - before.count();
+            transactionsOver10Ms = transactions - (atMost(after, 10e6) - atMost(before, 10e6));
+            transactionsOver20Ms = transactions - (atMost(after, 20e6) - atMost(before, 20e6));
+        }
+
+        /** Count in the largest bucket not above {@code nanos} (Micrometer's buckets are cumulative). */
+        private static long atMost(io.micrometer.core.instrument.distribution.HistogramSnapshot h, double nanos) {
+            long n = 0;
+            for (var b : h.histogramCounts()) {
+                if (b.bucket(TimeUnit.NANOSECONDS) <= nanos) {
+                    n = (long) b.count();
+                }
+            }
+            return n;
+        }
 
         void record(InferenceResult result, Instant read) {
             var t = result.getTimings();
@@ -202,6 +228,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             java.util.Random rnd = new java.util.Random(secs);
             int n = (int) (rate * secs);
             Map<String, Long> cpuBefore = ThreadCpu.byName();
+            var tx = bench.metrics.meters().find("xas.inference.transaction.latency").timer();
+            var txBefore = tx.takeSnapshot();
             // The reader blocks in poll (returns as soon as results arrive) and the sender sleeps until each send
             // is due: the measuring tool must not spin on a 2-core machine.
             AtomicInteger received = new AtomicInteger();
@@ -230,19 +258,22 @@ public final class PipelineBenchmark implements Callable<Integer> {
             reader.join(120_000);
             if (into != null) {
                 into.cpu = ThreadCpu.since(cpuBefore);
+                into.transactions(txBefore, tx.takeSnapshot());
             }
         }
     }
 
-    private void report(String element, double raw, Throughput t, Paced paced, XasMetrics metrics) {
+    private void report(String element, double rawBefore, double rawAfter, Throughput t, Paced paced,
+                        XasMetrics metrics) {
+        double raw = (rawBefore + rawAfter) / 2;
         System.out.printf(Locale.ROOT, "%nxasstream pipeline benchmark (%s, %d cores, Java %s)%n",
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         if (!settings.isEmpty()) {
             System.out.println("settings: " + settings);
         }
-        System.out.printf(Locale.ROOT, "raw ONNX Runtime, batch %d, all models of %s: %,.0f spectra/s%n", batch,
-                element, raw);
+        System.out.printf(Locale.ROOT, "raw ONNX Runtime, batch %d, all models of %s: %,.0f spectra/s (mean of %,.0f "
+                + "before and %,.0f after the timed backlog)%n", batch, element, raw, rawBefore, rawAfter);
         System.out.printf(Locale.ROOT, "pipeline (Kafka→decode→preprocess→ONNX→transactional Kafka), backlog "
                 + "%d spectra as %s: %,.0f spectra/s = %.2f × raw (goal ≥ 0.9)%n", backlog, input.equals("batch")
                 ? "SpectrumBatch records of " + rows + " rows" : "one Spectrum record each", t.perSecond(),
@@ -269,6 +300,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  of which (p50 / p99 ms): sent→received %s, received→inferred %s, "
                 + "inferred→committed and read %s%n", p50p99(paced.toReceived), p50p99(paced.toInferred),
                 p50p99(paced.toRead));
+        System.out.printf(Locale.ROOT, "  transactions in the paced run: %d, of which over 10 ms: %d, over 20 ms: %d%n",
+                paced.transactions, paced.transactionsOver10Ms, paced.transactionsOver20Ms);
     }
 
     private static List<String> top(Map<String, Long> cpu, int n, java.util.function.LongToDoubleFunction scale,
