@@ -159,6 +159,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         long transactions;
         long transactionsOver10Ms;
         long transactionsOver20Ms;
+        final Map<String, Long> stepsOver10Ms = new java.util.LinkedHashMap<>();
 
         /** Transactions committed between two snapshots of the commit-time histogram, and how many were slow. */
         void transactions(io.micrometer.core.instrument.distribution.HistogramSnapshot before,
@@ -169,7 +170,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
 
         /** Count in the largest bucket not above {@code nanos} (Micrometer's buckets are cumulative). */
-        private static long atMost(io.micrometer.core.instrument.distribution.HistogramSnapshot h, double nanos) {
+        static long atMost(io.micrometer.core.instrument.distribution.HistogramSnapshot h, double nanos) {
             long n = 0;
             for (var b : h.histogramCounts()) {
                 if (b.bucket(TimeUnit.NANOSECONDS) <= nanos) {
@@ -230,6 +231,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
             Map<String, Long> cpuBefore = ThreadCpu.byName();
             var tx = bench.metrics.meters().find("xas.inference.transaction.latency").timer();
             var txBefore = tx.takeSnapshot();
+            Map<String, io.micrometer.core.instrument.Timer> steps = new java.util.LinkedHashMap<>();
+            for (String step : List.of("send", "offsets", "commit")) {
+                steps.put(step, bench.metrics.meters().find("xas.inference.transaction.step").tag("step", step)
+                        .timer());
+            }
+            Map<String, io.micrometer.core.instrument.distribution.HistogramSnapshot> stepsBefore =
+                    new java.util.LinkedHashMap<>();
+            steps.forEach((k, v) -> stepsBefore.put(k, v.takeSnapshot()));
             // The reader blocks in poll (returns as soon as results arrive) and the sender sleeps until each send
             // is due: the measuring tool must not spin on a 2-core machine.
             AtomicInteger received = new AtomicInteger();
@@ -259,6 +268,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
             if (into != null) {
                 into.cpu = ThreadCpu.since(cpuBefore);
                 into.transactions(txBefore, tx.takeSnapshot());
+                steps.forEach((k, v) -> {
+                    var after = v.takeSnapshot();
+                    long count = after.count() - stepsBefore.get(k).count();
+                    into.stepsOver10Ms.put(k, count - (Paced.atMost(after, 10e6) - Paced.atMost(stepsBefore.get(k),
+                            10e6)));
+                });
             }
         }
     }
@@ -300,8 +315,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  of which (p50 / p99 ms): sent→received %s, received→inferred %s, "
                 + "inferred→committed and read %s%n", p50p99(paced.toReceived), p50p99(paced.toInferred),
                 p50p99(paced.toRead));
-        System.out.printf(Locale.ROOT, "  transactions in the paced run: %d, of which over 10 ms: %d, over 20 ms: %d%n",
-                paced.transactions, paced.transactionsOver10Ms, paced.transactionsOver20Ms);
+        System.out.printf(Locale.ROOT, "  transactions in the paced run: %d, of which over 10 ms: %d, over 20 ms: %d; "
+                + "steps over 10 ms: %s%n", paced.transactions, paced.transactionsOver10Ms,
+                paced.transactionsOver20Ms, paced.stepsOver10Ms);
     }
 
     private static List<String> top(Map<String, Long> cpu, int n, java.util.function.LongToDoubleFunction scale,

@@ -94,6 +94,18 @@ public final class XasMetrics implements AutoCloseable {
                 .description("Batches between poll and commit").tag("role", role).register(registry);
     }
 
+    /**
+     * One step of an inference transaction: {@code send} (begin + the results handed to the producer), {@code offsets}
+     * (consumed offsets added to the transaction) or {@code commit} (until the broker confirms). Says which round trip
+     * a slow commit waited on.
+     */
+    public Timer transactionStep(String role, String step) {
+        return Timer.builder("xas.inference.transaction.step").description("Time per step of an inference transaction")
+                .tag("role", role).tag("step", step).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+    }
+
     /** Begin-to-committed time of one inference transaction (one or more batches). */
     public Timer transactionLatency(String role) {
         return Timer.builder("xas.inference.transaction.latency").description("Inference transaction commit time")

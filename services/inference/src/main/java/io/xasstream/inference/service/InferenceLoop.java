@@ -146,6 +146,9 @@ public final class InferenceLoop implements Runnable {
     private final Counter published;
     private final Counter pauses;
     private final io.micrometer.core.instrument.Timer transactions;
+    private final io.micrometer.core.instrument.Timer sendStep;
+    private final io.micrometer.core.instrument.Timer offsetsStep;
+    private final io.micrometer.core.instrument.Timer commitStep;
     private final DistributionSummary batchSizes;
     // Stage hand-over: a synchronous queue, so a batch is only handed over when the inference stage waits for it.
     private final SynchronousQueue<Batch> toInfer = new SynchronousQueue<>();
@@ -202,6 +205,9 @@ public final class InferenceLoop implements Runnable {
         this.published = metrics.published(settings.output().name(), settings.role());
         this.pauses = metrics.backpressurePauses(settings.role());
         this.transactions = metrics.transactionLatency(settings.role());
+        this.sendStep = metrics.transactionStep(settings.role(), "send");
+        this.offsetsStep = metrics.transactionStep(settings.role(), "offsets");
+        this.commitStep = metrics.transactionStep(settings.role(), "commit");
         this.batchSizes = metrics.batchSize(settings.role());
         metrics.inFlightBatches(settings.role(), inFlight);
         metrics.bind(consumer);
@@ -587,8 +593,14 @@ public final class InferenceLoop implements Runnable {
                     producer.send(pr);
                 }
             }
+            long sent = System.nanoTime();
             producer.sendOffsetsToTransaction(offsets, group.get(group.size() - 1).group);
+            long offsetsAdded = System.nanoTime();
             producer.commitTransaction();
+            long committedAt = System.nanoTime();
+            sendStep.record(sent - start, TimeUnit.NANOSECONDS);
+            offsetsStep.record(offsetsAdded - sent, TimeUnit.NANOSECONDS);
+            commitStep.record(committedAt - offsetsAdded, TimeUnit.NANOSECONDS);
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
             throw e;
         } catch (KafkaException e) {
