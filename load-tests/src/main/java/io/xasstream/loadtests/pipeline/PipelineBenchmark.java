@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -162,15 +163,19 @@ public final class PipelineBenchmark implements Callable<Integer> {
         final Map<String, Long> stepsOver10Ms = new java.util.LinkedHashMap<>();
 
         /** Transactions committed between two snapshots of the commit-time histogram, and how many were slow. */
-        void transactions(io.micrometer.core.instrument.distribution.HistogramSnapshot before,
-                          io.micrometer.core.instrument.distribution.HistogramSnapshot after) {
+        void transactions(HistogramSnapshot before, HistogramSnapshot after) {
             transactions = after.count() - before.count();
-            transactionsOver10Ms = transactions - (atMost(after, 10e6) - atMost(before, 10e6));
-            transactionsOver20Ms = transactions - (atMost(after, 20e6) - atMost(before, 20e6));
+            transactionsOver10Ms = over(before, after, 10e6);
+            transactionsOver20Ms = over(before, after, 20e6);
+        }
+
+        /** Recordings between two snapshots of one timer that took longer than {@code nanos}. */
+        static long over(HistogramSnapshot before, HistogramSnapshot after, double nanos) {
+            return after.count() - before.count() - (atMost(after, nanos) - atMost(before, nanos));
         }
 
         /** Count in the largest bucket not above {@code nanos} (Micrometer's buckets are cumulative). */
-        static long atMost(io.micrometer.core.instrument.distribution.HistogramSnapshot h, double nanos) {
+        private static long atMost(HistogramSnapshot h, double nanos) {
             long n = 0;
             for (var b : h.histogramCounts()) {
                 if (b.bucket(TimeUnit.NANOSECONDS) <= nanos) {
@@ -236,8 +241,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 steps.put(step, bench.metrics.meters().find("xas.inference.transaction.step").tag("step", step)
                         .timer());
             }
-            Map<String, io.micrometer.core.instrument.distribution.HistogramSnapshot> stepsBefore =
-                    new java.util.LinkedHashMap<>();
+            Map<String, HistogramSnapshot> stepsBefore = new java.util.LinkedHashMap<>();
             steps.forEach((k, v) -> stepsBefore.put(k, v.takeSnapshot()));
             // The reader blocks in poll (returns as soon as results arrive) and the sender sleeps until each send
             // is due: the measuring tool must not spin on a 2-core machine.
@@ -268,12 +272,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             if (into != null) {
                 into.cpu = ThreadCpu.since(cpuBefore);
                 into.transactions(txBefore, tx.takeSnapshot());
-                steps.forEach((k, v) -> {
-                    var after = v.takeSnapshot();
-                    long count = after.count() - stepsBefore.get(k).count();
-                    into.stepsOver10Ms.put(k, count - (Paced.atMost(after, 10e6) - Paced.atMost(stepsBefore.get(k),
-                            10e6)));
-                });
+                steps.forEach((k, v) -> into.stepsOver10Ms.put(k, Paced.over(stepsBefore.get(k), v.takeSnapshot(),
+                        10e6)));
             }
         }
     }
@@ -364,16 +364,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     private void produce(Bench bench, String sample, int n) {
-        KafkaClients clients = bench.clients;
-        Topics topics = bench.topics;
-        SpectrumFile file = bench.file;
         if (input.equals("batch")) {
-            produceBatches(clients, topics, file, sample, n);
+            produceBatches(bench, sample, n);
             return;
         }
-        try (var producer = new KafkaProducer<>(clients.producer("bench"), topics.spectra.keySerde().serializer(),
+        Topics topics = bench.topics;
+        try (var producer = new KafkaProducer<>(bench.clients.producer("bench"), topics.spectra.keySerde().serializer(),
                 topics.spectra.valueSerde().serializer())) {
-            Spectrum template = spectrum(file, sample);
+            Spectrum template = spectrum(bench.file, sample);
             java.util.Random rnd = new java.util.Random(n);
             for (int i = 0; i < n; i++) {
                 Spectrum s = noisy(template, rnd);
@@ -385,12 +383,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     /** n spectra as SpectrumBatch records of {@code rows} float32 rows of the file's mu (a pulse train each). */
-    private void produceBatches(KafkaClients clients, Topics topics, SpectrumFile file, String sample, int n) {
+    private void produceBatches(Bench bench, String sample, int n) {
+        SpectrumFile file = bench.file;
+        Topics topics = bench.topics;
         double[] mu = file.mu();
         int points = mu.length;
         java.util.Random rnd = new java.util.Random(n);
         List<Double> energy = java.util.Arrays.stream(file.energy()).boxed().toList();
-        try (var producer = new KafkaProducer<>(clients.producer("bench"), topics.spectra.keySerde().serializer(),
+        try (var producer = new KafkaProducer<>(bench.clients.producer("bench"), topics.spectra.keySerde().serializer(),
                 topics.spectra.valueSerde().serializer())) {
             for (int start = 0, train = 0; start < n; start += rows, train++) {
                 int count = Math.min(rows, n - start);
@@ -467,11 +467,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     private static KafkaConsumer<byte[], byte[]> resultsConsumer(Bench bench) {
-        KafkaClients clients = bench.clients;
-        Topics topics = bench.topics;
-        var consumer = new KafkaConsumer<>(clients.consumer("bench-results", null), new ByteArrayDeserializer(),
+        var consumer = new KafkaConsumer<>(bench.clients.consumer("bench-results", null), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topics.results.name()).stream()
+        List<TopicPartition> partitions = consumer.partitionsFor(bench.topics.results.name()).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);

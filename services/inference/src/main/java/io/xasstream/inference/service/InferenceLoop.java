@@ -601,6 +601,7 @@ public final class InferenceLoop implements Runnable {
             sendStep.record(sent - start, TimeUnit.NANOSECONDS);
             offsetsStep.record(offsetsAdded - sent, TimeUnit.NANOSECONDS);
             commitStep.record(committedAt - offsetsAdded, TimeUnit.NANOSECONDS);
+            transactions.record(committedAt - start, TimeUnit.NANOSECONDS);
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
             throw e;
         } catch (KafkaException e) {
@@ -610,7 +611,6 @@ public final class InferenceLoop implements Runnable {
             inFlight.addAndGet(-group.size());
             return;
         }
-        transactions.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         offsets.forEach((tp, o) -> committedUpTo.put(tp, o.offset()));
         Instant committed = Instant.now();
         long n = 0;
