@@ -91,6 +91,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
             + "kafka.client.compression.type=none.")
     Map<String, String> settings = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--broker", description = "A setting of the embedded broker for this run, name=value "
+            + "(repeatable), e.g. add.partitions.to.txn.retry.backoff.ms=20.")
+    Map<String, String> brokerSettings = new java.util.LinkedHashMap<>();
+
     @Option(names = "--threads", defaultValue = "0", description = "ONNX intra-op threads (0: ONNX Runtime's choice).")
     int threads;
 
@@ -102,7 +106,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         SpectrumFile file = SpectrumFileReader.read(spectrum);
         String element = file.element().orElseThrow();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); XasMetrics metrics = new XasMetrics("benchmark")) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(brokerSettings); XasMetrics metrics = new XasMetrics("benchmark")) {
             Map<String, String> overrides = new java.util.LinkedHashMap<>(Map.of("bootstrap.servers",
                     kafka.bootstrapServers(), "models.manifest", manifest.toAbsolutePath().toString(),
                     "inference.execution-provider", "cpu", "inference.max-batch", String.valueOf(batch),

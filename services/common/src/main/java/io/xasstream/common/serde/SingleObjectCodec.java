@@ -24,7 +24,8 @@ import org.apache.avro.specific.SpecificRecord;
  * Avro single-object encoding (marker C3 01, 8-byte CRC-64-AVRO fingerprint, body): self-describing, no registry.
  *
  * <p>Decodes every committed version of each accepted record type (see {@link SchemaHistory}), so archived
- * messages written by older producers stay readable; any other fingerprint is {@code UNKNOWN_SCHEMA}.
+ * messages written by older producers stay readable; any other fingerprint is {@code UNKNOWN_SCHEMA}. The current
+ * version of a type with numeric arrays is read by {@link DirectRecordReader} (same record, no boxing).
  */
 public final class SingleObjectCodec<T extends SpecificRecord> implements RecordCodec<T> {
     private static final int HEADER = 10;
@@ -34,6 +35,8 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Record
 
     private final Map<Class<?>, Encoder> encoders = new LinkedHashMap<>();
     private final Map<Long, BinaryMessageDecoder<SpecificRecord>> decoders = new HashMap<>();
+    /** Current versions of types with numeric arrays: read without resolution or boxing. */
+    private final Map<Long, DirectRecordReader> direct = new HashMap<>();
     private final String accepted;
 
     /** A codec for one record type. */
@@ -55,6 +58,9 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Record
             encoders.put(type, new Encoder(header(schema), new SpecificDatumWriter<>(schema, model)));
             BinaryMessageDecoder<SpecificRecord> decoder = new BinaryMessageDecoder<>(model, schema);
             decoders.put(SchemaNormalization.parsingFingerprint64(schema), decoder);
+            if (DirectRecordReader.worthwhile(schema)) {
+                direct.put(SchemaNormalization.parsingFingerprint64(schema), new DirectRecordReader(model, schema));
+            }
             for (Schema old : SchemaHistory.versions(type)) {
                 decoder.addSchema(old);
                 decoders.put(SchemaNormalization.parsingFingerprint64(old), decoder);
@@ -113,10 +119,12 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Record
                     "schema fingerprint %016x is not a known version of %s", fingerprint, accepted));
         }
         try {
-            return (T) decoder.decode(bytes);
+            DirectRecordReader reader = direct.get(fingerprint);
+            return (T) (reader != null ? reader.read(bytes, HEADER) : decoder.decode(bytes));
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | ClassCastException
-                 | NegativeArraySizeException e) {
-            // Truncated or corrupted bodies surface as any of these from the binary decoder.
+                 | NegativeArraySizeException | UnsupportedOperationException e) {
+            // Truncated or corrupted bodies surface as any of these from the binary decoder (the last one from
+            // Avro's own limit on collection sizes, for a corrupt count over 2^31).
             throw new AvroDecodeException(ReasonCode.DECODE_FAILED, "cannot decode " + accepted + " body ("
                     + bytes.length + " bytes): " + e, e);
         }

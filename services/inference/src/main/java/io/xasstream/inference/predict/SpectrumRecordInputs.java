@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.generic.PrimitivesArrays;
 
 /** Avro spectra as they arrive on the topic → {@link SpectrumInput}s (mu derived from raw channels as beamlines do). */
 public final class SpectrumRecordInputs {
@@ -175,6 +176,14 @@ public final class SpectrumRecordInputs {
     }
 
     private static double[] doubles(List<Double> values) {
+        if (values instanceof PrimitivesArrays.DoubleArray primitive) {
+            // the codec's direct reader: no unboxing per point (a null element cannot occur in it)
+            double[] out = new double[primitive.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = primitive.getDouble(i);
+            }
+            return out;
+        }
         double[] out = new double[values.size()];
         for (int i = 0; i < out.length; i++) {
             Double v = values.get(i);

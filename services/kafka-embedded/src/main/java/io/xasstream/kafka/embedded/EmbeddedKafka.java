@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
@@ -39,7 +40,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String bootstrapServers;
     private volatile boolean closed;
 
-    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, int port) throws Exception {
+    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, int port, Map<String, String> overrides)
+            throws Exception {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         int brokerPort = port > 0 ? port : freePort();
@@ -76,6 +78,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "4");
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
+        // With transactions v2 the broker adds a partition to the open transaction itself; while the coordinator
+        // still writes the previous transaction's markers it answers CONCURRENT_TRANSACTIONS and the broker retries
+        // after this backoff (default 20 ms). On one loopback node the markers take a few ms, and at 100 spectra/s
+        // (one transaction each) the 20 ms wait showed in the latency tail (PipelineBenchmark --broker).
+        p.put("add.partitions.to.txn.retry.backoff.ms", "2");
+        p.putAll(overrides);
         KafkaConfig config = new KafkaConfig(p, false);
 
         boolean formatted = Files.exists(logDir.resolve("meta.properties"));
@@ -99,7 +107,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Starts a broker on a fresh temporary directory (deleted on close) and a free port. */
     public static EmbeddedKafka start() {
         try {
-            return new EmbeddedKafka(Files.createTempDirectory("xasstream-kafka-"), true, 0);
+            return new EmbeddedKafka(Files.createTempDirectory("xasstream-kafka-"), true, 0, Map.of());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a broker on a fresh temporary directory and a free port, with broker settings {@code overrides}
+     * applied over this class's own (for benchmarks that compare broker settings).
+     */
+    public static EmbeddedKafka start(Map<String, String> overrides) {
+        try {
+            return new EmbeddedKafka(Files.createTempDirectory("xasstream-kafka-"), true, 0, Map.copyOf(overrides));
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
         }
@@ -113,7 +133,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(Path dataDir, int port) {
         try {
             Files.createDirectories(dataDir);
-            return new EmbeddedKafka(dataDir, false, port);
+            return new EmbeddedKafka(dataDir, false, port, Map.of());
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded Kafka broker in " + dataDir + ": "
                     + e.getMessage(), e);
