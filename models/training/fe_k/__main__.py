@@ -2,6 +2,7 @@
 
 Stages (each also on its own): grid (kNN on both candidate preprocessings), knn (baseline), compare (MLP vs CNN),
 train (ensembles), export (calibrate, fuse, ONNX, numpy check, evaluate, plots, cards, manifest, parity files).
+`sweep` (not part of `all`, ~13 min): single-member variations of the PDF network on validation (fe_k/sweep.py).
 Member weights and intermediate results go to models/training/work/fe_k/ (git-ignored); `--fresh` deletes them."""
 import argparse
 import datetime
@@ -149,7 +150,7 @@ def _derivative_e0(data_dir):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m fe_k", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("stage", choices=["all", "grid", "knn", "compare", "train", "export"])
+    ap.add_argument("stage", choices=["all", "grid", "knn", "compare", "train", "export", "sweep"])
     ap.add_argument("--data", default=os.path.join(os.path.dirname(data.REPO), "shared", "data", "xanesnet-fe-k"))
     ap.add_argument("--fresh", action="store_true", help="delete cached member weights and results first")
     args = ap.parse_args(argv)
@@ -169,6 +170,9 @@ def main(argv=None):
         P.train_ensembles(args.data, chosen)
     if st in ("all", "export"):
         export_all(args.data, t0, chosen, full_run=st == "all")
+    if st == "sweep":  # exploration only, not part of `all`
+        from . import sweep
+        sweep.run(args.data, P.result_path("sweep"), P.log)
     P.log("%s done in %.1f min" % (st, (time.time() - t0) / 60.0))
     return 0
 
