@@ -28,7 +28,7 @@ from . import train as T
 ELEMENTS = sampler.ELEMENTS
 OUT = os.path.join(G.REPO, "models", "m3d")
 REF_DIR = os.path.join(os.path.dirname(G.REPO), "shared", "data", "reference-spectra")
-VERSION = "1.0.0"
+VERSION = "1.1.0"  # 1.1.0: third data block (more FEFF structures), same set-up
 N_MEMBERS = 5
 SEED = G.SEED
 TASKS = ("ox", "cn", "pdf")

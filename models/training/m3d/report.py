@@ -240,7 +240,9 @@ def write_card(R, files, full, compare, lc, wall_s, sizes):
         "second block (150 structures) was then added and the edge-model jitter widened (±2 eV, 0–3 eV onset "
         "broadening) for the physical reason stated above (documented FEFF-onset discrepancy in "
         "`simulate/README.md`); nothing was fitted to the measured spectra. Dropout/weight-decay/noise were raised "
-        "from 0.1/1e-4/0.004 after a small validation-only check on the first block.")
+        "from 0.1/1e-4/0.004 after a small validation-only check on the first block. A third block (150 structures, "
+        "next seed) was added in a later session because the learning curve still rose; generator, edge model and "
+        "training set-up were left as they were.")
     add("")
     add("## Per-element nets vs one element-conditioned net")
     add("")
