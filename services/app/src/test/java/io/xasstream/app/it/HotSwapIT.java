@@ -51,31 +51,43 @@ class HotSwapIT {
                  var models = new KafkaProducer<>(clients.producer("it-models"), topics.models.keySerde().serializer(),
                          topics.models.valueSerde().serializer())) {
                 // Given spectra streaming in at a steady pace
-                for (int i = 0; i < SPECTRA; i++) {
-                    String sample = "s" + (i % 4);
+                String newVersion = announced.get("version").asText();
+                int sent = 0;
+                boolean announcedYet = false;
+                long swappedAt = -1;
+                // The stream goes on until the new version has answered for a while: loading and warming it takes
+                // longer on a busy 2-core CI machine than streaming a fixed number of spectra does.
+                while (sent < SPECTRA || swappedAt < 0 || sent < swappedAt + SPECTRA / 4) {
+                    String sample = "s" + (sent % 4);
                     producer.send(new ProducerRecord<>(topics.spectra.name(), "swap/" + sample,
-                            Spectra.feCompact("spectrum-" + i, "swap", sample)));
-                    if (i == SPECTRA / 3) {
+                            Spectra.feCompact("spectrum-" + sent, "swap", sample)));
+                    sent++;
+                    if (!announcedYet && sent == SPECTRA / 3) {
                         // When a new version is announced part-way through, once the live version is answering
                         producer.flush();
                         assertThat(InferenceServiceITSupport.readResults(config, topics, 100)).hasSizeGreaterThan(99);
                         models.send(new ProducerRecord<>(topics.models.name(), announced.get("id").asText(),
                                 ModelAnnouncement.newBuilder().setModelId(announced.get("id").asText())
-                                        .setVersion(announced.get("version").asText())
+                                        .setVersion(newVersion)
                                         .setTask(announced.get("task").asText()).setElement("Fe")
                                         .setEdge(AbsorptionEdge.K).setSha256(announced.get("sha256").asText())
                                         .setUri(announced.get("file").asText()).setAction(ModelAction.ACTIVATE)
                                         .setAnnouncedAt(Instant.now().truncatedTo(ChronoUnit.MICROS))
                                         .setMetadata(Map.of(ModelWatcher.MANIFEST, v2.toString())).build())).get();
+                        announcedYet = true;
                     }
-                    if (i % 200 == 0) {
+                    if (sent % 200 == 0) {
                         Thread.sleep(50);
+                        if (announcedYet && swappedAt < 0 && serves(service, swapped, newVersion)) {
+                            swappedAt = sent;
+                        }
                     }
+                    assertThat(sent).as("the new version took over within the stream").isLessThan(20 * SPECTRA);
                 }
                 producer.flush();
 
                 // Then every spectrum has exactly one result, and per sample the old version is never seen again
-                List<InferenceResult> results = InferenceServiceITSupport.readResults(config, topics, SPECTRA);
+                List<InferenceResult> results = InferenceServiceITSupport.readResults(config, topics, sent);
                 Map<String, Integer> perSpectrum = new HashMap<>();
                 Map<String, List<String>> versionsPerSample = new LinkedHashMap<>();
                 for (InferenceResult r : results) {
@@ -85,9 +97,8 @@ class HotSwapIT {
                     assertThat(versions).as("one version of %s in %s", swapped, r.getSpectrumId()).hasSize(1);
                     versionsPerSample.computeIfAbsent(r.getKey(), k -> new ArrayList<>()).add(versions.get(0));
                 }
-                assertThat(perSpectrum).hasSize(SPECTRA);
+                assertThat(perSpectrum).hasSize(sent);
                 assertThat(perSpectrum.values()).allMatch(c -> c == 1);
-                String newVersion = announced.get("version").asText();
                 assertThat(versionsPerSample.values().stream().flatMap(List::stream).distinct())
                         .as("both versions answered").containsExactlyInAnyOrder(oldVersion, newVersion);
                 for (List<String> versions : versionsPerSample.values()) {
@@ -99,5 +110,10 @@ class HotSwapIT {
                 }
             }
         }
+    }
+
+    private static boolean serves(InferenceService service, String id, String version) {
+        return service.describeModels().getJsonArray("models").stream().map(o -> (io.vertx.core.json.JsonObject) o)
+                .anyMatch(m -> id.equals(m.getString("id")) && version.equals(m.getString("version")));
     }
 }
