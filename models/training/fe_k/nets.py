@@ -51,9 +51,10 @@ def trunk(arch, n_in):
 class PDFNet(nn.Module):
     """spectrum -> G2 (32) mean/var and first-shell distance mean/var."""
 
-    def __init__(self, arch, n_in):
+    def __init__(self, arch, n_in, body=None):
+        """body: a trunk built by the caller (other width/depth/dropout); default the arch's standard one."""
         super().__init__()
-        self.trunk = trunk(arch, n_in)
+        self.trunk = body if body is not None else trunk(arch, n_in)
         self.head = nn.Linear(self.trunk.n_out, 2 * N_G2 + 2)
 
     def forward(self, x):

@@ -35,9 +35,7 @@ VARIANTS = [
 
 def _run(args):
     import torch
-    from torch import nn
-    import torch.nn.functional as F
-    from . import ensemble as E, metrics as M, train as T
+    from . import ensemble as E, metrics as M, nets, train as T
     name, over, data_dir = args
     cfg = dict(BASE, **over)
     torch.set_num_threads(1)
@@ -52,15 +50,8 @@ def _run(args):
     gs, ds = f32(sg(tr["g2"])), f32(sd(tr["dist"][:, None]))
     mean_t, std_t, noise = f32(sx.mean), f32(sx.std), f32(cfg["noise"] / sx.std)
 
-    layers, d = [], xr.shape[1]
-    for _ in range(cfg["depth"]):
-        layers += [nn.Linear(d, cfg["width"]), nn.SiLU(), nn.Dropout(cfg["dropout"])]
-        d = cfg["width"]
-    model = nn.Sequential(*layers, nn.Linear(d, 66))
-
-    def heads(x):
-        h = model(x)
-        return h[:, :32], F.softplus(h[:, 32:64]) + 1e-4, h[:, 64:65], F.softplus(h[:, 65:]) + 1e-4
+    n_in = xr.shape[1]
+    model = nets.PDFNet("mlp", n_in, nets.MLPTrunk(n_in, cfg["width"], cfg["depth"], cfg["dropout"]))
 
     def shifted(xb):
         # each raw spectrum moved by u ~ U(-shift, shift) eV on the 0.5 eV grid (linear interpolation)
@@ -75,7 +66,7 @@ def _run(args):
     def score(x, ref):
         model.eval()
         with torch.no_grad():
-            g, _, dd, _ = heads(x)
+            g, _, dd, _ = model(x)
         g = g.numpy() * sg.std + sg.mean
         dd = dd.numpy()[:, 0] * sd.std[0] + sd.mean[0]
         a, _ = M.pdf_errors(ref["g2"], g)
@@ -98,7 +89,7 @@ def _run(args):
                 lam = torch.distributions.Beta(cfg["mixup"], cfg["mixup"]).sample((len(i), 1))
                 j = torch.randperm(len(i), generator=gen)
                 xb, gb, db = lam * xb + (1 - lam) * xb[j], lam * gb + (1 - lam) * gb[j], lam * db + (1 - lam) * db[j]
-            gm, gv, dm, dv = heads(xb)
+            gm, gv, dm, dv = model(xb)
             if cfg["loss"] == "bnll":
                 loss = T.bnll(gm, gv, gb).mean() + T.DIST_WEIGHT * T.bnll(dm, dv, db).mean()
             elif cfg["loss"] == "mse":

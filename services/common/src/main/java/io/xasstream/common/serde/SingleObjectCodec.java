@@ -57,9 +57,10 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Record
             SpecificData model = SpecificData.getForClass(type);
             encoders.put(type, new Encoder(header(schema), new SpecificDatumWriter<>(schema, model)));
             BinaryMessageDecoder<SpecificRecord> decoder = new BinaryMessageDecoder<>(model, schema);
-            decoders.put(SchemaNormalization.parsingFingerprint64(schema), decoder);
+            long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+            decoders.put(fingerprint, decoder);
             if (DirectRecordReader.worthwhile(schema)) {
-                direct.put(SchemaNormalization.parsingFingerprint64(schema), new DirectRecordReader(model, schema));
+                direct.put(fingerprint, new DirectRecordReader(model, schema));
             }
             for (Schema old : SchemaHistory.versions(type)) {
                 decoder.addSchema(old);

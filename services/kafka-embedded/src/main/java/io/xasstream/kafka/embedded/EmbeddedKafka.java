@@ -106,11 +106,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker on a fresh temporary directory (deleted on close) and a free port. */
     public static EmbeddedKafka start() {
-        try {
-            return new EmbeddedKafka(Files.createTempDirectory("xasstream-kafka-"), true, 0, Map.of());
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
-        }
+        return start(Map.of());
     }
 
     /**
