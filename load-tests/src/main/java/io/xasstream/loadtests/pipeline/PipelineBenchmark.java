@@ -95,6 +95,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
             + "(repeatable), e.g. add.partitions.to.txn.retry.backoff.ms=20.")
     Map<String, String> brokerSettings = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--bootstrap-servers", description = "Use this running cluster (e.g. './xasstream broker', a "
+            + "broker in its own JVM) instead of an embedded broker in this JVM; it must not hold the topics yet.")
+    String bootstrapServers;
+
     @Option(names = "--threads", defaultValue = "0", description = "ONNX intra-op threads (0: ONNX Runtime's choice).")
     int threads;
 
@@ -106,9 +110,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         SpectrumFile file = SpectrumFileReader.read(spectrum);
         String element = file.element().orElseThrow();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(brokerSettings); XasMetrics metrics = new XasMetrics("benchmark")) {
+        if (bootstrapServers != null && !brokerSettings.isEmpty()) {
+            throw new IllegalArgumentException("--broker sets the embedded broker; with --bootstrap-servers set it on "
+                    + "that broker");
+        }
+        // try-with-resources skips a null resource: no embedded broker when a cluster is given
+        try (EmbeddedKafka kafka = bootstrapServers == null ? EmbeddedKafka.start(brokerSettings) : null;
+             XasMetrics metrics = new XasMetrics("benchmark")) {
             Map<String, String> overrides = new java.util.LinkedHashMap<>(Map.of("bootstrap.servers",
-                    kafka.bootstrapServers(), "models.manifest", manifest.toAbsolutePath().toString(),
+                    kafka != null ? kafka.bootstrapServers() : bootstrapServers, "models.manifest", manifest.toAbsolutePath().toString(),
                     "inference.execution-provider", "cpu", "inference.max-batch", String.valueOf(batch),
                     "inference.intra-op-threads", String.valueOf(threads), "topics.partitions", "1"));
             overrides.putAll(settings);
@@ -288,6 +298,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%nxasstream pipeline benchmark (%s, %d cores, Java %s)%n",
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
+        System.out.println("broker: " + (bootstrapServers == null ? "embedded in this JVM" + (brokerSettings.isEmpty()
+                ? "" : ", " + brokerSettings) : "external at " + bootstrapServers + " (its own process)"));
         if (!settings.isEmpty()) {
             System.out.println("settings: " + settings);
         }

@@ -1,5 +1,6 @@
 package io.xasstream.app;
 
+import io.xasstream.app.cli.BrokerCommand;
 import io.xasstream.app.cli.CompareCommand;
 import io.xasstream.app.cli.ConfigCommand;
 import io.xasstream.app.cli.DemoCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "xasstream", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streams x-ray absorption spectra through Kafka into local structure (pseudo-PDF, "
                 + "coordination number, oxidation state) with uncertainties.",
-        subcommands = {DemoCommand.class, SendCommand.class, TailCommand.class, RunCommand.class, NormalizeCommand.class, PredictCommand.class, ReplayCommand.class, CompareCommand.class,
+        subcommands = {DemoCommand.class, BrokerCommand.class, SendCommand.class, TailCommand.class, RunCommand.class, NormalizeCommand.class, PredictCommand.class, ReplayCommand.class, CompareCommand.class,
                 ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -127,9 +127,19 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port 0 for a free port
      */
     public static EmbeddedKafka start(Path dataDir, int port) {
+        return start(dataDir, port, Map.of());
+    }
+
+    /**
+     * Starts a broker on {@code dataDir} (kept on close) and {@code port}, with broker settings {@code overrides}
+     * applied over this class's own.
+     *
+     * @param port 0 for a free port
+     */
+    public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> overrides) {
         try {
             Files.createDirectories(dataDir);
-            return new EmbeddedKafka(dataDir, false, port, Map.of());
+            return new EmbeddedKafka(dataDir, false, port, Map.copyOf(overrides));
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded Kafka broker in " + dataDir + ": "
                     + e.getMessage(), e);
