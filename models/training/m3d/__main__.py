@@ -119,19 +119,19 @@ def main(argv=None):
             gen = json.load(fh)
         gen["rejected"] = int(np.sum(d["rejected"]))
         R, files, full = P.export_all(tag, d, cmp_["choice"], gen, quick=a.quick)
-        finish(tag, d, R, files, full, cmp_, time.time() - t0, a.quick, plot_calibration=True)
+        wall = time.time() - t0
+        P.save_json({"stage": a.stage, "seconds": wall}, P.result_path(tag, "wall"))  # for a later `card`
+        finish(tag, d, R, files, full, cmp_, wall, a.quick, plot_calibration=True)
     if a.stage == "card":   # card + manifest again from the saved export results (no retraining, no re-export)
         with open(P.result_path(tag, "export")) as fh:
             R = json.load(fh)
         full = {tuple(k.split("/")): v for k, v in R["metrics"].items()}
         files = {(el, t): os.path.join(P.OUT, "%s-%s.onnx" % (P.model_id(el, t), P.VERSION))
                  for el in sampler.ELEMENTS for t in P.TASKS if P.served(el, t)}
-        wall = R.get("exportWallSeconds", 0.0)
-        log_path = os.path.join(T.WORK, "all.log")
-        if os.path.exists(log_path):   # wall time of the `all` run that produced the export
-            for line in open(log_path):
-                if "stage all done in" in line:
-                    wall = float(line.split("done in")[1].split()[0])
+        wall = None   # wall time of the run that exported these models, when it was recorded
+        if os.path.exists(P.result_path(tag, "wall")):
+            with open(P.result_path(tag, "wall")) as fh:
+                wall = json.load(fh)["seconds"]
         finish(tag, d, R, files, full, cmp_, wall, a.quick, plot_calibration=False)
     P.log("stage %s done in %.0f s" % (a.stage, time.time() - t0))
 

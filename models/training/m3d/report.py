@@ -183,9 +183,10 @@ def write_card(R, files, full, compare, lc, wall_s, sizes):
     add("")
     add("Issue 5. Trained **only on physics simulations** (FEFF 8.5L + edge model + beamline realism); the measured "
         "reference spectra appear below only as a development check. Everything here is written by `%s`%s on 2 CPU "
-        "cores: data generation %.0f s (FEFF %.0f s); the `all` run on the cached data (check, compare, curve, train, "
-        "export) %.0f s." % (
-            COMMAND, " `--quick`" if R.get("quick") else "", gen["seconds"], gen["feff_seconds"], wall_s))
+        "cores: data generation %.0f s (FEFF %.0f s); the run that exported these models took %s (every stage "
+        "reuses what is cached, shards and trained members alike, and computes only what is missing)." % (
+            COMMAND, " `--quick`" if R.get("quick") else "", gen["seconds"], gen["feff_seconds"],
+            "%.0f s" % wall_s if wall_s is not None else "an unrecorded time"))
     add("")
     add("## Data")
     add("")
