@@ -14,6 +14,7 @@ import io.xasstream.core.edges.Edge;
 import io.xasstream.core.preprocess.Preprocessor;
 import io.xasstream.inference.model.LoadedModel;
 import io.xasstream.inference.model.ModelRegistry;
+import io.xasstream.inference.model.SessionSettings;
 import io.xasstream.inference.service.InferenceService;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
 import io.xasstream.schema.result.InferenceResult;
@@ -102,6 +103,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "ONNX intra-op threads (0: ONNX Runtime's choice).")
     int threads;
 
+    @Option(names = "--sessions", defaultValue = "1", description = "ONNX Runtime sessions per model (raw ONNX and "
+            + "inference.sessions-per-model).")
+    int sessions;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new PipelineBenchmark()).execute(args));
     }
@@ -120,7 +125,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             Map<String, String> overrides = new java.util.LinkedHashMap<>(Map.of("bootstrap.servers",
                     kafka != null ? kafka.bootstrapServers() : bootstrapServers, "models.manifest", manifest.toAbsolutePath().toString(),
                     "inference.execution-provider", "cpu", "inference.max-batch", String.valueOf(batch),
-                    "inference.intra-op-threads", String.valueOf(threads), "topics.partitions", "1"));
+                    "inference.intra-op-threads", String.valueOf(threads), "inference.sessions-per-model",
+                    String.valueOf(sessions), "topics.partitions", "1"));
             overrides.putAll(settings);
             XasConfig cfg = XasConfig.load(null, Map.of(), overrides);
             Bench bench = new Bench(cfg, new Topics(cfg), new KafkaClients(cfg), metrics, file);
@@ -298,6 +304,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%nxasstream pipeline benchmark (%s, %d cores, Java %s)%n",
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
+        System.out.printf(Locale.ROOT, "ONNX Runtime: %s intra-op threads, %d session(s) per model%n",
+                threads == 0 ? "default" : String.valueOf(threads), sessions);
         System.out.println("broker: " + (bootstrapServers == null ? "embedded in this JVM" + (brokerSettings.isEmpty()
                 ? "" : ", " + brokerSettings) : "external at " + bootstrapServers + " (its own process)"));
         if (!settings.isEmpty()) {
@@ -349,7 +357,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     /** Spectra/s of the manifest's models for this element run back to back on ready inputs, batch by batch. */
     private double rawOnnx(SpectrumFile file, String element) throws Exception {
-        try (ModelRegistry registry = ModelRegistry.load(manifest, ExecutionDevice.CPU, threads)) {
+        try (ModelRegistry registry = ModelRegistry.load(manifest, new SessionSettings(ExecutionDevice.CPU, threads,
+                sessions))) {
             List<LoadedModel> models = registry.forEdge(element, "K");
             float[][][] inputs = new float[models.size()][batch][];
             for (int m = 0; m < models.size(); m++) {

@@ -8,6 +8,7 @@ import io.xasstream.common.io.SpectrumFileException;
 import io.xasstream.common.io.SpectrumFileReader;
 import io.xasstream.common.json.RecordJson;
 import io.xasstream.inference.model.ModelRegistry;
+import io.xasstream.inference.model.SessionSettings;
 import io.xasstream.inference.predict.Outcome;
 import io.xasstream.inference.predict.Predictor;
 import io.xasstream.inference.predict.SpectrumInput;
@@ -66,8 +67,7 @@ public final class PredictCommand implements Callable<Integer> {
         XasConfig cfg = config.load();
         Path manifest = cfg.path(XasConfig.MODELS_MANIFEST, System.getenv());
         int failed = 0;
-        try (ModelRegistry registry = ModelRegistry.load(manifest, cfg.get(XasConfig.EXECUTION_PROVIDER),
-                cfg.get(XasConfig.INTRA_OP_THREADS))) {
+        try (ModelRegistry registry = ModelRegistry.load(manifest, SessionSettings.from(cfg))) {
             Predictor predictor = new Predictor(registry, Clock.systemUTC());
             Map<Integer, ObjectNode> errors = new LinkedHashMap<>();
             List<SpectrumInput> inputs = new ArrayList<>();

@@ -40,7 +40,9 @@ class HotSwapIT {
         // served models have versions of their own; only the announced model's version changes
         String oldVersion = ManifestCopies.firstModel(Spectra.repo("models/manifest.json")).get("version").asText();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); XasMetrics metrics = new XasMetrics("it")) {
-            XasConfig config = InferenceServiceITSupport.configure(kafka, "inference.max-batch", "64");
+            // two sessions per model: batches of 64 are split across them while the new set loads beside the live one
+            XasConfig config = InferenceServiceITSupport.configure(kafka, "inference.max-batch", "64",
+                    "inference.sessions-per-model", "2");
             Topics topics = new Topics(config);
             KafkaClients clients = new KafkaClients(config);
             try (InferenceService service = InferenceService.start(config, topics, clients, metrics, new Readiness(),
@@ -108,6 +110,9 @@ class HotSwapIT {
                     assertThat(versions.subList(firstNew, versions.size())).containsOnly(newVersion);
                     assertThat(versions.subList(0, firstNew)).doesNotContain(newVersion);
                 }
+                // and the swapped-in set runs with the configured sessions too
+                assertThat(service.describeModels().getJsonArray("models").stream()
+                        .map(o -> ((io.vertx.core.json.JsonObject) o).getInteger("sessions"))).containsOnly(2);
             }
         }
     }

@@ -75,6 +75,10 @@ public final class XasConfig {
                     + "(./xasstream compare xas.results xas.results.shadow); empty: no shadow.");
     public static final Setting<Integer> INTRA_OP_THREADS = Setting.integer("inference.intra-op-threads", 0, 0, 256,
             "ONNX Runtime threads per model session; 0 lets ONNX Runtime choose.");
+    public static final Setting<Integer> SESSIONS_PER_MODEL = Setting.integer("inference.sessions-per-model", 1, 1,
+            64, "ONNX Runtime sessions of each model on its device: a batch of at least 32 spectra per session is "
+                    + "split across them and run concurrently (on CPU, e.g. 2 sessions x 1 intra-op thread on 2 cores); "
+                    + "each session holds its own copy of the weights.");
 
     public static final Setting<String> INFERENCE_GROUP_ID = Setting.string("inference.group-id",
             "xasstream-inference", "Consumer group of the live inference service (replays use their own).");
@@ -122,7 +126,7 @@ public final class XasConfig {
             TOPIC_PARTITIONS, TOPIC_REPLICATION, TOPIC_CREATE, SPECTRA_RETENTION_MS, RESULTS_RETENTION_MS,
             SERDE_FORMAT, REGISTRY_URL, REGISTRY_AUTH, MAX_MESSAGE_BYTES,
             MANAGEMENT_HOST, MANAGEMENT_PORT,
-            MODELS_MANIFEST, SHADOW_MANIFEST, EXECUTION_PROVIDER, INTRA_OP_THREADS,
+            MODELS_MANIFEST, SHADOW_MANIFEST, EXECUTION_PROVIDER, INTRA_OP_THREADS, SESSIONS_PER_MODEL,
             INFERENCE_GROUP_ID, INFERENCE_TRANSACTIONAL_ID, INFERENCE_MAX_BATCH, INFERENCE_MAX_WAIT_MS,
             MONITOR_APPLICATION_ID, MONITOR_STATE_DIR, MONITOR_WINDOW_COUNT, MONITOR_WINDOW_MS,
             MONITOR_CUSUM_THRESHOLD, MONITOR_CUSUM_DRIFT, MONITOR_HTTP_PORT,

@@ -9,33 +9,60 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.xasstream.core.preprocess.PreprocessingSpec;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
- * One model: its manifest entry, its preprocessing spec and its ONNX session (created, I/O-checked and warmed at
- * load). {@link #run} is thread-safe (ONNX Runtime sessions are).
+ * One model: its manifest entry, its preprocessing spec and its ONNX sessions (created, I/O-checked and warmed at
+ * load). {@link #run} is thread-safe (ONNX Runtime sessions are); with several sessions a large batch is split
+ * across them and run concurrently.
  */
 public final class LoadedModel implements AutoCloseable {
+    /** Fewer rows per session than this are not worth a hand-over to another thread. */
+    static final int MIN_ROWS_PER_SESSION = 32;
+
     private final ModelManifest.Entry entry;
     private final PreprocessingSpec spec;
     private final OrtEnvironment env;
-    private final OrtSession session;
+    private final List<OrtSession> sessions;
+    private final ExecutorService runners;
     private final String device;
     private final int inputSize;
 
-    LoadedModel(ModelManifest.Entry entry, OrtEnvironment env, OrtSession session, String device) throws OrtException {
+    /**
+     * @param runners runs the other parts of a split batch; may be null with one session
+     * @throws OrtException or IllegalStateException when the graph does not match the manifest (the sessions are
+     *                      closed then)
+     */
+    LoadedModel(ModelManifest.Entry entry, OrtEnvironment env, List<OrtSession> sessions, ExecutorService runners,
+                String device) throws OrtException {
+        if (sessions.isEmpty() || (sessions.size() > 1 && runners == null)) {
+            throw new IllegalArgumentException("one session at least, and runners for more than one");
+        }
         this.entry = entry;
-        this.spec = ManifestSpecs.spec(entry);
         this.env = env;
-        this.session = session;
+        this.sessions = List.copyOf(sessions);
+        this.runners = runners;
         this.device = device;
         this.inputSize = entry.input().grid().count();
-        checkIo();
+        try {
+            this.spec = ManifestSpecs.spec(entry);
+            for (OrtSession session : this.sessions) {
+                checkIo(session);
+            }
+        } catch (OrtException | RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
-    private void checkIo() throws OrtException {
+    private void checkIo(OrtSession session) throws OrtException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         if (!inputs.containsKey(entry.input().name()) || inputs.size() != 1) {
             throw new IllegalStateException(entry.ref() + ": the ONNX graph's inputs " + inputs.keySet()
@@ -55,15 +82,79 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
+    /** One run of every session, so that the first real batch does not pay for allocation and planning. */
+    void warmUp() throws OrtException {
+        float[][] one = new float[1][inputSize];
+        for (OrtSession session : sessions) {
+            runOn(session, one, 0, 1);
+        }
+    }
+
+    /** The number of ONNX Runtime sessions of this model. */
+    public int sessions() {
+        return sessions.size();
+    }
+
     /** Runs the model on a batch of input vectors; returns each manifest output as [batch][width]. */
     public Map<String, float[][]> run(float[][] batch) throws OrtException {
-        int n = batch.length;
-        FloatBuffer buffer = FloatBuffer.allocate(n * inputSize);
         for (float[] row : batch) {
             if (row.length != inputSize) {
                 throw new IllegalArgumentException("input of " + row.length + " values, model takes " + inputSize);
             }
-            buffer.put(row);
+        }
+        int parts = Math.min(sessions.size(), batch.length / MIN_ROWS_PER_SESSION);
+        if (parts <= 1) {
+            return runOn(sessions.get(0), batch, 0, batch.length);
+        }
+        // Part 0 on this thread, the others on the runners; rows keep their order when the parts are joined.
+        List<Future<Map<String, float[][]>>> others = new ArrayList<>();
+        for (int i = 1; i < parts; i++) {
+            OrtSession session = sessions.get(i);
+            int from = bound(batch.length, parts, i);
+            int to = bound(batch.length, parts, i + 1);
+            others.add(runners.submit(() -> runOn(session, batch, from, to)));
+        }
+        List<Map<String, float[][]>> results = new ArrayList<>();
+        try {
+            results.add(runOn(sessions.get(0), batch, 0, bound(batch.length, parts, 1)));
+            for (Future<Map<String, float[][]>> f : others) {
+                results.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(entry.ref() + ": interrupted while running", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof OrtException ort) {
+                throw ort;
+            }
+            throw new IllegalStateException(entry.ref() + ": " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            others.forEach(f -> f.cancel(false)); // no-op for finished parts; a failed run leaves none running
+        }
+        Map<String, float[][]> joined = new LinkedHashMap<>();
+        for (String name : results.get(0).keySet()) {
+            float[][] all = new float[batch.length][];
+            int at = 0;
+            for (Map<String, float[][]> part : results) {
+                float[][] rows = part.get(name);
+                System.arraycopy(rows, 0, all, at, rows.length);
+                at += rows.length;
+            }
+            joined.put(name, all);
+        }
+        return joined;
+    }
+
+    /** First row of part {@code i} of {@code n} rows split into {@code parts} near-equal parts. */
+    static int bound(int n, int parts, int i) {
+        return (int) ((long) n * i / parts);
+    }
+
+    private Map<String, float[][]> runOn(OrtSession session, float[][] batch, int from, int to) throws OrtException {
+        int n = to - from;
+        FloatBuffer buffer = FloatBuffer.allocate(n * inputSize);
+        for (int i = from; i < to; i++) {
+            buffer.put(batch[i]);
         }
         buffer.flip();
         Map<String, float[][]> out = new LinkedHashMap<>();
@@ -106,6 +197,16 @@ public final class LoadedModel implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        session.close();
+        OrtException first = null;
+        for (OrtSession session : sessions) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 }

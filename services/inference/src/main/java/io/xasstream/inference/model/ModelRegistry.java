@@ -16,6 +16,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,23 +32,32 @@ public final class ModelRegistry implements AutoCloseable {
 
     private final List<LoadedModel> models;
     private final Path manifestFile;
+    private final ExecutorService sessionRunners;
 
-    private ModelRegistry(Path manifestFile, List<LoadedModel> models) {
+    private ModelRegistry(Path manifestFile, List<LoadedModel> models, ExecutorService sessionRunners) {
         this.manifestFile = manifestFile;
         this.models = List.copyOf(models);
+        this.sessionRunners = sessionRunners;
+    }
+
+    /** Loads every model of the manifest, one session each (tests, tools). */
+    public static ModelRegistry load(Path manifestFile, ExecutionDevice device, int intraOpThreads)
+            throws IOException {
+        return load(manifestFile, SessionSettings.of(device, intraOpThreads));
     }
 
     /**
      * Loads every model of the manifest.
      *
-     * @param intraOpThreads ONNX Runtime threads per session (0: its default)
      * @throws IOException when the manifest or a model file is unreadable or a sha256 does not match
      */
-    public static ModelRegistry load(Path manifestFile, ExecutionDevice device, int intraOpThreads)
-            throws IOException {
+    public static ModelRegistry load(Path manifestFile, SessionSettings settings) throws IOException {
         ModelManifest manifest = ModelManifest.read(manifestFile);
         Path base = manifestFile.toAbsolutePath().getParent();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        // The calling thread runs the first part of a split batch, these threads the others.
+        ExecutorService runners = settings.sessionsPerModel() == 1 ? null
+                : Executors.newFixedThreadPool(settings.sessionsPerModel() - 1, runnerThreads());
         List<LoadedModel> loaded = new ArrayList<>();
         try {
             for (ModelManifest.Entry e : manifest.models()) {
@@ -54,25 +67,46 @@ public final class ModelRegistry implements AutoCloseable {
                     throw new IOException(e.ref() + ": sha256 of " + file + " is " + actual + ", the manifest says "
                             + e.sha256() + " — refusing to load a model that is not the one described");
                 }
-                OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-                if (intraOpThreads > 0) {
-                    options.setIntraOpNumThreads(intraOpThreads);
+                List<OrtSession> sessions = new ArrayList<>();
+                String used = null;
+                try {
+                    for (int i = 0; i < settings.sessionsPerModel(); i++) {
+                        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                        if (settings.intraOpThreads() > 0) {
+                            options.setIntraOpNumThreads(settings.intraOpThreads());
+                        }
+                        used = ExecutionProviders.configure(settings.device(), options, 0);
+                        sessions.add(env.createSession(file.toString(), options));
+                    }
+                } catch (OrtException | RuntimeException ex) {
+                    for (OrtSession session : sessions) {
+                        session.close();
+                    }
+                    throw ex;
                 }
-                String used = ExecutionProviders.configure(device, options, 0);
-                OrtSession session = env.createSession(file.toString(), options);
-                LoadedModel model = new LoadedModel(e, env, session, used);
-                model.run(new float[1][model.inputSize()]); // warm-up: first run allocates and plans
+                LoadedModel model = new LoadedModel(e, env, sessions, runners, used);
                 loaded.add(model);
-                LOG.info("loaded model {} ({} {}, task {}) on {}", e.ref(), e.element(), e.edge(), e.task(), used);
+                model.warmUp(); // first run of each session allocates and plans
+                LOG.info("loaded model {} ({} {}, task {}) on {}{}", e.ref(), e.element(), e.edge(), e.task(), used,
+                        sessions.size() > 1 ? ", " + sessions.size() + " sessions" : "");
             }
         } catch (OrtException | RuntimeException ex) {
-            closeAll(loaded);
+            closeAll(loaded, runners);
             throw new IOException("cannot load models of " + manifestFile + ": " + ex.getMessage(), ex);
         } catch (IOException ex) {
-            closeAll(loaded);
+            closeAll(loaded, runners);
             throw ex;
         }
-        return new ModelRegistry(manifestFile, loaded);
+        return new ModelRegistry(manifestFile, loaded, runners);
+    }
+
+    private static ThreadFactory runnerThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "onnx-session-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     public List<LoadedModel> models() {
@@ -104,18 +138,21 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
-    private static void closeAll(List<LoadedModel> models) {
+    private static void closeAll(List<LoadedModel> models, ExecutorService runners) {
         for (LoadedModel m : models) {
             try {
                 m.close();
             } catch (OrtException e) {
-                // closing after a failed load: nothing more to do
+                // closing after a failed load or at shutdown: nothing more to do
             }
+        }
+        if (runners != null) {
+            runners.shutdownNow();
         }
     }
 
     @Override
     public void close() {
-        closeAll(models);
+        closeAll(models, sessionRunners);
     }
 }

@@ -10,6 +10,7 @@ import io.xasstream.common.topics.Topic;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.inference.model.LoadedModel;
 import io.xasstream.inference.model.ModelRegistry;
+import io.xasstream.inference.model.SessionSettings;
 import io.xasstream.schema.result.InferenceResult;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -65,8 +66,7 @@ public final class InferenceService implements AutoCloseable {
     public static InferenceService start(XasConfig cfg, Topics topics, KafkaClients clients, XasMetrics metrics,
                                          Readiness readiness, Target target) throws IOException {
         Path manifest = cfg.path(XasConfig.MODELS_MANIFEST, System.getenv());
-        ModelRegistry registry = ModelRegistry.load(manifest, cfg.get(XasConfig.EXECUTION_PROVIDER),
-                cfg.get(XasConfig.INTRA_OP_THREADS));
+        ModelRegistry registry = ModelRegistry.load(manifest, SessionSettings.from(cfg));
         PredictorHolder holder = new PredictorHolder(registry, Clock.systemUTC(), runTimer(metrics));
 
         Properties consumer = clients.consumer(target.role(), target.groupId());
@@ -77,8 +77,7 @@ public final class InferenceService implements AutoCloseable {
         PredictorHolder shadow = null;
         if (target.followAnnouncements() && !shadowManifest.isBlank()) {
             shadow = new PredictorHolder(ModelRegistry.load(cfg.path(XasConfig.SHADOW_MANIFEST, System.getenv()),
-                    cfg.get(XasConfig.EXECUTION_PROVIDER), cfg.get(XasConfig.INTRA_OP_THREADS)), Clock.systemUTC(),
-                    runTimer(metrics));
+                    SessionSettings.from(cfg)), Clock.systemUTC(), runTimer(metrics));
         }
         InferenceLoop.Settings settings = new InferenceLoop.Settings(consumer, producer, topics.spectra,
                 target.output(), topics.rejected, cfg.get(XasConfig.MAX_MESSAGE_BYTES),
@@ -87,8 +86,7 @@ public final class InferenceService implements AutoCloseable {
         InferenceLoop loop = new InferenceLoop(settings, holder, shadow, metrics);
         // Replays pin their model version: only the live service follows announcements.
         ModelWatcher watcher = target.followAnnouncements() ? new ModelWatcher(clients.consumer(target.role()
-                + "-models", null), topics.models, holder, cfg.get(XasConfig.EXECUTION_PROVIDER),
-                cfg.get(XasConfig.INTRA_OP_THREADS), java.time.Instant.now()) : null;
+                + "-models", null), topics.models, holder, SessionSettings.from(cfg), java.time.Instant.now()) : null;
         InferenceService service = new InferenceService(target.role(), holder, loop, watcher, shadow);
         readiness.register(target.role() + ".models", () -> !holder.current().registry().models().isEmpty());
         readiness.register(target.role() + ".loop", loop::isRunning);
@@ -108,7 +106,7 @@ public final class InferenceService implements AutoCloseable {
                 .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    /** The loaded models for /models: id, version, task, element/edge, sha256, device, grid. */
+    /** The loaded models for /models: id, version, task, element/edge, sha256, device, sessions, grid. */
     public JsonObject describeModels() {
         JsonArray list = new JsonArray();
         ModelRegistry registry = models.current().registry();
@@ -116,7 +114,7 @@ public final class InferenceService implements AutoCloseable {
             var e = m.entry();
             list.add(new JsonObject(Map.of("id", e.id(), "version", e.version(), "task", e.task(),
                     "element", e.element(), "edge", e.edge(), "sha256", e.sha256(), "device", m.device(),
-                    "inputPoints", m.inputSize(), "file", e.file())));
+                    "sessions", m.sessions(), "inputPoints", m.inputSize(), "file", e.file())));
         }
         JsonObject out = new JsonObject().put("manifest", registry.manifestFile().toString()).put("models", list)
                 .put("answered", loop.answered());

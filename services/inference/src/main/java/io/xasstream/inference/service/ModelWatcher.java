@@ -1,9 +1,9 @@
 package io.xasstream.inference.service;
 
-import io.xasstream.common.config.ExecutionDevice;
 import io.xasstream.common.topics.Topic;
 import io.xasstream.inference.model.LoadedModel;
 import io.xasstream.inference.model.ModelRegistry;
+import io.xasstream.inference.model.SessionSettings;
 import io.xasstream.schema.model.ModelAction;
 import io.xasstream.schema.model.ModelAnnouncement;
 import java.nio.file.Path;
@@ -33,20 +33,18 @@ public final class ModelWatcher implements Runnable {
     private final KafkaConsumer<byte[], ModelAnnouncement> consumer;
     private final Topic<String, ModelAnnouncement> topic;
     private final PredictorHolder holder;
-    private final ExecutionDevice device;
-    private final int threads;
+    private final SessionSettings sessions;
     private final Instant since;
     private volatile boolean running = true;
     private volatile String lastError;
 
     public ModelWatcher(Properties consumerProps, Topic<String, ModelAnnouncement> topic, PredictorHolder holder,
-                        ExecutionDevice device, int threads, Instant since) {
+                        SessionSettings sessions, Instant since) {
         this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
                 topic.valueSerde().deserializer());
         this.topic = topic;
         this.holder = holder;
-        this.device = device;
-        this.threads = threads;
+        this.sessions = sessions;
         this.since = since;
     }
 
@@ -86,7 +84,7 @@ public final class ModelWatcher implements Runnable {
             return;
         }
         try {
-            ModelRegistry next = ModelRegistry.load(path, device, threads); // loads, checks sha256, warms
+            ModelRegistry next = ModelRegistry.load(path, sessions); // loads, checks sha256, warms
             boolean announced = next.models().stream().map(LoadedModel::entry).anyMatch(e ->
                     e.id().equals(a.getModelId()) && e.version().equals(a.getVersion())
                             && e.sha256().equalsIgnoreCase(a.getSha256()));

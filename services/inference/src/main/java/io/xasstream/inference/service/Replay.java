@@ -7,6 +7,7 @@ import io.xasstream.common.topics.Topic;
 import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.inference.model.ModelRegistry;
+import io.xasstream.inference.model.SessionSettings;
 import io.xasstream.schema.result.InferenceResult;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -113,8 +114,7 @@ public final class Replay {
      */
     public static long run(XasConfig cfg, Topics topics, KafkaClients clients, XasMetrics metrics, Plan plan,
                            LongConsumer progress) throws IOException, InterruptedException {
-        ModelRegistry registry = ModelRegistry.load(plan.manifest(), cfg.get(XasConfig.EXECUTION_PROVIDER),
-                cfg.get(XasConfig.INTRA_OP_THREADS));
+        ModelRegistry registry = ModelRegistry.load(plan.manifest(), SessionSettings.from(cfg));
         if (registry.models().stream().noneMatch(m -> m.entry().ref().equals(plan.modelRef()))) {
             registry.close();
             throw new IOException(plan.manifest() + " holds no model " + plan.modelRef() + " (it has "
