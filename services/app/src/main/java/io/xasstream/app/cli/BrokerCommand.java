@@ -3,7 +3,6 @@ package io.xasstream.app.cli;
 import io.xasstream.app.platform.ShutdownSignal;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,33 +45,21 @@ public final class BrokerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port must be between 0 and 65535, not " + port);
         }
         PrintWriter out = spec.commandLine().getOut();
-        Path temp = dataDir == null ? Files.createTempDirectory("xasstream-broker-") : null;
         try (ShutdownSignal signal = new ShutdownSignal();
-             EmbeddedKafka kafka = EmbeddedKafka.start(dataDir != null ? dataDir : temp, port, brokerSettings)) {
+             EmbeddedKafka kafka = dataDir != null ? EmbeddedKafka.start(dataDir, port, brokerSettings)
+                     : EmbeddedKafka.startTemporary(port, brokerSettings)) {
             out.println("xasstream broker is running");
             out.println("  bootstrap servers : " + kafka.bootstrapServers());
-            out.println("  data              : " + kafka.dataDir() + (temp != null ? " (deleted on stop)" : ""));
+            out.println("  data              : " + kafka.dataDir() + (dataDir == null ? " (deleted on stop)" : ""));
             out.println("  use it            : ./xasstream run -b " + kafka.bootstrapServers());
             out.println("Press Ctrl-C to stop.");
             out.flush();
             signal.await(duration);
             out.println("stopping ...");
             out.flush();
-        } finally {
-            if (temp != null) {
-                deleteTree(temp);
-            }
         }
         out.println("stopped");
         out.flush();
         return 0;
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -111,14 +111,18 @@ class HotSwapIT {
                     assertThat(versions.subList(0, firstNew)).doesNotContain(newVersion);
                 }
                 // and the swapped-in set runs with the configured sessions too
-                assertThat(service.describeModels().getJsonArray("models").stream()
-                        .map(o -> ((io.vertx.core.json.JsonObject) o).getInteger("sessions"))).containsOnly(2);
+                assertThat(servedModels(service).map(m -> m.getInteger("sessions"))).containsOnly(2);
             }
         }
     }
 
     private static boolean serves(InferenceService service, String id, String version) {
-        return service.describeModels().getJsonArray("models").stream().map(o -> (io.vertx.core.json.JsonObject) o)
-                .anyMatch(m -> id.equals(m.getString("id")) && version.equals(m.getString("version")));
+        return servedModels(service).anyMatch(m -> id.equals(m.getString("id"))
+                && version.equals(m.getString("version")));
+    }
+
+    /** The live models as /models lists them. */
+    private static java.util.stream.Stream<io.vertx.core.json.JsonObject> servedModels(InferenceService service) {
+        return service.describeModels().getJsonArray("models").stream().map(o -> (io.vertx.core.json.JsonObject) o);
     }
 }

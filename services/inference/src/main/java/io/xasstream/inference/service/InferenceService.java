@@ -66,7 +66,8 @@ public final class InferenceService implements AutoCloseable {
     public static InferenceService start(XasConfig cfg, Topics topics, KafkaClients clients, XasMetrics metrics,
                                          Readiness readiness, Target target) throws IOException {
         Path manifest = cfg.path(XasConfig.MODELS_MANIFEST, System.getenv());
-        ModelRegistry registry = ModelRegistry.load(manifest, SessionSettings.from(cfg));
+        SessionSettings sessions = SessionSettings.from(cfg);
+        ModelRegistry registry = ModelRegistry.load(manifest, sessions);
         PredictorHolder holder = new PredictorHolder(registry, Clock.systemUTC(), runTimer(metrics));
 
         Properties consumer = clients.consumer(target.role(), target.groupId());
@@ -77,7 +78,7 @@ public final class InferenceService implements AutoCloseable {
         PredictorHolder shadow = null;
         if (target.followAnnouncements() && !shadowManifest.isBlank()) {
             shadow = new PredictorHolder(ModelRegistry.load(cfg.path(XasConfig.SHADOW_MANIFEST, System.getenv()),
-                    SessionSettings.from(cfg)), Clock.systemUTC(), runTimer(metrics));
+                    sessions), Clock.systemUTC(), runTimer(metrics));
         }
         InferenceLoop.Settings settings = new InferenceLoop.Settings(consumer, producer, topics.spectra,
                 target.output(), topics.rejected, cfg.get(XasConfig.MAX_MESSAGE_BYTES),
@@ -86,7 +87,7 @@ public final class InferenceService implements AutoCloseable {
         InferenceLoop loop = new InferenceLoop(settings, holder, shadow, metrics);
         // Replays pin their model version: only the live service follows announcements.
         ModelWatcher watcher = target.followAnnouncements() ? new ModelWatcher(clients.consumer(target.role()
-                + "-models", null), topics.models, holder, SessionSettings.from(cfg), java.time.Instant.now()) : null;
+                + "-models", null), topics.models, holder, sessions, java.time.Instant.now()) : null;
         InferenceService service = new InferenceService(target.role(), holder, loop, watcher, shadow);
         readiness.register(target.role() + ".models", () -> !holder.current().registry().models().isEmpty());
         readiness.register(target.role() + ".loop", loop::isRunning);

@@ -117,8 +117,18 @@ public final class EmbeddedKafka implements AutoCloseable {
      * applied over this class's own (for benchmarks that compare broker settings).
      */
     public static EmbeddedKafka start(Map<String, String> overrides) {
+        return startTemporary(0, overrides);
+    }
+
+    /**
+     * Starts a broker on a fresh temporary directory (deleted on close) and {@code port}, with broker settings
+     * {@code overrides} applied over this class's own.
+     *
+     * @param port 0 for a free port
+     */
+    public static EmbeddedKafka startTemporary(int port, Map<String, String> overrides) {
         try {
-            return new EmbeddedKafka(Files.createTempDirectory("xasstream-kafka-"), true, 0, Map.copyOf(overrides));
+            return new EmbeddedKafka(Files.createTempDirectory("xasstream-kafka-"), true, port, Map.copyOf(overrides));
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
         }
