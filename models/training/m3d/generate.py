@@ -86,13 +86,18 @@ def label_cluster(site, cseed):
     return z, r, fs
 
 
-def beam_spectrum(site, res, ps, rng, el, ab, gamma, align):
-    """One variation: path-sum parameters, edge-model jitter, beamline; returns (energy, mu, facts)."""
+def beam_spectrum(site, res, ps, rng, el, ab, gamma, align, theory=1.0):
+    """One variation: path-sum parameters, edge-model jitter, beamline; returns (energy, mu, facts).
+
+    `theory` scales every deviation of the theory-side parameters from their nominal values (path-sum E0, the
+    edge model's positions, areas, widths and onset broadening): 1 = the training distribution; 2 = the
+    theory-shift set that calibrates the classifiers (pipeline.theory_shift_data). The random draws are the same
+    for any scale, so scale 1 reproduces the training shards (to rounding)."""
     metal = site.is_metal
     alpha = rng.normal(0, 0.012)
     d1 = 0.0 if metal else float(np.clip(rng.normal(0, 0.03), -0.08, 0.08))
     s02 = rng.uniform(0.7, 1.0)
-    de0 = rng.uniform(-3, 3)
+    de0 = rng.uniform(-3, 3) * theory
     n_out = 1.0 if metal else rng.uniform(0.75, 1.25)
     if metal:
         t = rng.uniform(10, 600)
@@ -111,19 +116,21 @@ def beam_spectrum(site, res, ps, rng, el, ab, gamma, align):
     syn = pathsum.synthesize(res, ps, s02=s02, dr=dr, n_scale=nsc, sigma2=sig, de0=de0)
     # edge model with jittered parameters
     # continuum edge vs bound lines: the edge model's shifts are round literature values, +-2 eV (1 sigma)
-    e_c = ab.k_edge_ev + edge_model.edge_shift(el, site.oxidation_state, site.ligand) + align + rng.normal(0, 2.0)
+    e_c = (ab.k_edge_ev + edge_model.edge_shift(el, site.oxidation_state, site.ligand) + align
+           + rng.normal(0, 2.0) * theory)
     rel, mu = S.continuum(syn.e_rel, syn.mu, syn.mu0, gamma)
     # feff8l's path-expansion onset is sharper than a measured rise into the white line: extra Gaussian broadening
     # of the continuum part, FWHM 0-3 eV (final-state / core-hole broadening uncertainty)
-    extra = rng.uniform(0.0, 3.0)
+    extra = rng.uniform(0.0, 3.0) * theory
     if extra > 0.2:
         mu = S.gaussian_broaden(rel, mu, extra)
     energy = rel + e_c
     lines = edge_model.bound_lines(el, site.oxidation_state, site.edge_geometry, site.ligand, gamma)
     for ln in lines:
-        area = ln.area * rng.uniform(0.6, 1.6)
-        pos = ln.position + rng.normal(0, 0.6)
-        mu = mu + edge_model.lorentzian_area(energy, ab.k_edge_ev + pos, area, ln.fwhm * rng.uniform(0.9, 1.5))
+        area = ln.area * max(0.05, 1.0 + (rng.uniform(0.6, 1.6) - 1.0) * theory)
+        pos = ln.position + rng.normal(0, 0.6) * theory
+        width = max(0.5, 1.0 + (rng.uniform(0.9, 1.5) - 1.0) * theory)
+        mu = mu + edge_model.lorentzian_area(energy, ab.k_edge_ev + pos, area, ln.fwhm * width)
     spec = S.Spectrum(energy, mu, el, site.oxidation_state, site, e_c, lines)
     # beamline
     beam = B.Beamline(flux=float(10 ** rng.uniform(4.7, 6.5)), readout_noise=float(rng.uniform(5, 40)))
@@ -148,7 +155,7 @@ def beam_spectrum(site, res, ps, rng, el, ab, gamma, align):
 
 def structure_job(args):
     """All variations of one FEFF structure -> shard npz (skipped when it exists)."""
-    el, idx, site, cseed, feff_dir, n_var, seed, out, sid = args
+    el, idx, site, cseed, feff_dir, n_var, seed, out, sid, theory = args
     if os.path.exists(out):
         return out, 0, 0.0
     t0 = time.time()
@@ -163,7 +170,7 @@ def structure_job(args):
     rng = np.random.default_rng([seed, sampler.ELEMENTS.index(el), idx])
     xs, g2s, dists, e0s, offs, rej = [], [], [], [], [], 0
     for v in range(n_var):
-        e, m, (alpha, d1, n_out, offset) = beam_spectrum(site, res, ps, rng, el, ab, gamma, align)
+        e, m, (alpha, d1, n_out, offset) = beam_spectrum(site, res, ps, rng, el, ab, gamma, align, theory)
         try:
             if not np.all(np.isfinite(m)):
                 raise N.SpectrumRejected("NON_FINITE", "non-finite mu")
@@ -192,17 +199,28 @@ def shard_path(el, idx, tag):
     return os.path.join(CACHE, "shards", tag, "%s_%04d.npz" % (el, idx))
 
 
-def block_tag(n_structures, n_var, seed):
-    return "s%d_v%d_seed%d" % (n_structures, n_var, seed)
+def block_tag(n_structures, n_var, seed, theory=1.0):
+    """Shard directory of a block; a theory-scaled re-simulation of a block's structures gets a suffix."""
+    return "s%d_v%d_seed%d%s" % (n_structures, n_var, seed, "" if theory == 1.0 else "_theory%g" % theory)
 
 
-def generate(elements, n_structures, n_var, seed=SEED, workers=2, log=print, tag=None, id_offset=0):
-    """One block of structures (sampler.sites_for(el, n_structures, seed)); structure ids = id_offset + index."""
+def parse_block_tag(bt):
+    """Inverse of block_tag: (n_structures, n_var, seed, theory)."""
+    parts = bt.split("_")
+    theory = float(parts[3][len("theory"):]) if len(parts) > 3 else 1.0
+    return int(parts[0][1:]), int(parts[1][1:]), int(parts[2][4:]), theory
+
+
+def generate(elements, n_structures, n_var, seed=SEED, workers=2, log=print, tag=None, id_offset=0, theory=1.0,
+             keep=None):
+    """One block of structures (sampler.sites_for(el, n_structures, seed)); structure ids = id_offset + index.
+    theory: see beam_spectrum; keep(el, structure_id) -> bool restricts the block to some structures."""
     tag = tag or block_tag(n_structures, n_var, seed)
     os.makedirs(os.path.join(CACHE, "shards", tag), exist_ok=True)
     t0 = time.time()
     plan = {el: sampler.sites_for(el, n_structures, seed) for el in elements}
-    texts = [feff_text(site, cs) for el in elements for site, cs in plan[el]]
+    kept = {el: [keep is None or keep(el, id_offset + i) for i in range(len(plan[el]))] for el in elements}
+    texts = [feff_text(site, cs) for el in elements for (site, cs), k in zip(plan[el], kept[el]) if k]
     ctx = mp.get_context("fork")
     # alignment constants (metal foil through the default FEFF cache) once in the parent
     for el in elements:
@@ -219,8 +237,11 @@ def generate(elements, n_structures, n_var, seed=SEED, workers=2, log=print, tag
     jobs, k = [], 0
     for el in elements:
         for idx, (site, cs) in enumerate(plan[el]):
+            if not kept[el][idx]:
+                continue
             if dirs[k] is not None:
-                jobs.append((el, idx, site, cs, dirs[k], n_var, seed, shard_path(el, idx, tag), id_offset + idx))
+                jobs.append((el, idx, site, cs, dirs[k], n_var, seed, shard_path(el, idx, tag), id_offset + idx,
+                             theory))
             k += 1
     rej = 0
     with ctx.Pool(workers) as pool:
@@ -235,14 +256,16 @@ def generate(elements, n_structures, n_var, seed=SEED, workers=2, log=print, tag
 
 def load(el, tag):
     """All shards of `el` in the blocks of `tag` ('+'-joined block tags)."""
-    parts = []
+    parts, theory = [], []
     for bt in tag.split("+"):
         d = os.path.join(CACHE, "shards", bt)
         files = sorted(f for f in os.listdir(d) if f.startswith(el + "_") and f.endswith(".npz") and "tmp" not in f)
         parts += [np.load(os.path.join(d, f)) for f in files]
+        theory += [parse_block_tag(bt)[3]] * len(files)
     out = {}
     for k in ("x", "g2", "dist", "ox", "cn", "structure", "e0", "offset"):
         out[k] = np.concatenate([p[k] for p in parts])
+    out["theory"] = np.concatenate([np.full(len(p["x"]), t) for p, t in zip(parts, theory)])  # per spectrum
     out["geometry"] = np.array([str(p["geometry"]) for p in parts])
     out["ligand"] = np.array([str(p["ligand"]) for p in parts])
     out["rejected"] = int(sum(int(p["rejected"]) for p in parts))

@@ -96,6 +96,17 @@ def data_path(tag):
     return os.path.join(WORK, "data_%s.npz" % tag)
 
 
+def structure_roles(el_index, n_structures, seed=G.SEED):
+    """Role of each structure id 0..n-1 of one element: 0 train, 1 validation, 2 held-out (70/15/15 %, seeded)."""
+    rng = np.random.default_rng([seed, 7, el_index])
+    perm = rng.permutation(n_structures)
+    n_te = int(round(0.15 * n_structures))
+    role = np.zeros(n_structures, np.int64)
+    role[perm[:n_te]] = 2
+    role[perm[n_te:2 * n_te]] = 1
+    return role
+
+
 def assemble(tag, elements=sampler.ELEMENTS, seed=G.SEED):
     """All shards -> one npz with split labels (by FEFF structure: 70 % train, 15 % validation, 15 % test)."""
     path = data_path(tag)
@@ -104,17 +115,11 @@ def assemble(tag, elements=sampler.ELEMENTS, seed=G.SEED):
     parts = []
     for ei, el in enumerate(elements):
         d = G.load(el, tag)
-        n_s = int(d["structure"].max()) + 1
-        rng = np.random.default_rng([seed, 7, ei])
-        perm = rng.permutation(n_s)
-        n_te = int(round(0.15 * n_s))
-        role = np.zeros(n_s, np.int64)            # 0 train, 1 val, 2 test
-        role[perm[:n_te]] = 2
-        role[perm[n_te:2 * n_te]] = 1
+        role = structure_roles(ei, int(d["structure"].max()) + 1, seed)
         d["split"] = role[d["structure"]]
         d["element"] = np.full(len(d["x"]), ei, np.int64)
         parts.append(d)
-    keys = ("x", "g2", "dist", "ox", "cn", "structure", "e0", "offset", "split", "element")
+    keys = ("x", "g2", "dist", "ox", "cn", "structure", "e0", "offset", "split", "element", "theory")
     out = {k: np.concatenate([p[k] for p in parts]) for k in keys}
     out["rejected"] = np.array([p["rejected"] for p in parts])
     os.makedirs(WORK, exist_ok=True)
