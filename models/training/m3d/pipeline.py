@@ -28,7 +28,8 @@ from . import train as T
 ELEMENTS = sampler.ELEMENTS
 OUT = os.path.join(G.REPO, "models", "m3d")
 REF_DIR = os.path.join(os.path.dirname(G.REPO), "shared", "data", "reference-spectra")
-VERSION = "1.2.0"  # 1.1.0: third data block; 1.2.0: classifier temperatures fitted under a theory shift
+VERSION = "1.3.0"  # 1.1.0: third data block; 1.2.0: theory-randomised copies + theory-shift temperatures;
+#                   1.3.0: classifiers are mixed ensembles (per-element + conditioned members)
 N_MEMBERS = 5
 SEED = G.SEED
 TASKS = ("ox", "cn", "pdf")
@@ -106,21 +107,26 @@ def compare(tag, d, log=log):
     jobs += [(tag, "cond", 0, t, SEED, False, 1.0) for t in TASKS]
     T.run_jobs(jobs, log)
     res = {"per": {}, "cond": {}}
-    pc = {t: T.Prepared(d, "cond", 0) for t in ("x",)}["x"]
+    res["mix"] = {}
+    pc = T.Prepared(d, "cond", 0)
     for t in TASKS:
         cond_net = T.load_member(tag, "cond", 0, t, SEED, False, pc)
         for ei, el in enumerate(ELEMENTS):
             pp = T.Prepared(d, "per", ei)
             per_net = T.load_member(tag, "per", ei, t, SEED, False, pp)
-            for mode, net, p in (("per", per_net, pp), ("cond", cond_net, pc)):
-                r = res[mode].setdefault(el, {})
-                r[t] = {"val": evaluate_members(d, mode, ei, t, [net], p, 1),
-                        "test": evaluate_members(d, mode, ei, t, [net], p, 2)}
+            setups = [("per", "per", [per_net], pp), ("cond", "cond", [cond_net], pc)]
+            if t != "pdf":   # classifiers only: mixed PDF heads would need their target scales folded too
+                setups.append(("mix", "per", [per_net] + cond_for_element(tag, d, ei, t, [SEED], False, pp, pc), pp))
+            for name, mode, nets, p in setups:
+                r = res[name].setdefault(el, {})
+                r[t] = {"val": evaluate_members(d, mode, ei, t, nets, p, 1),
+                        "test": evaluate_members(d, mode, ei, t, nets, p, 2)}
     choice = {}
     for t in TASKS:
         key = "pdf_err_median" if t == "pdf" else "acc"
         sgn = -1 if t == "pdf" else 1
-        score = {m: np.mean([res[m][el][t]["val"][key] for el in ELEMENTS]) * sgn for m in ("per", "cond")}
+        score = {m: np.mean([res[m][el][t]["val"][key] for el in ELEMENTS]) * sgn
+                 for m in ("per", "cond", "mix") if t in res[m][ELEMENTS[0]]}
         choice[t] = max(score, key=score.get)
     res["choice"] = choice
     save_json(res, result_path(tag, "compare"))
@@ -149,9 +155,9 @@ def learning_curve(tag, d, elements=("Mn", "Cu"), fracs=(0.1, 0.25, 0.5, 1.0), l
 def train_ensembles(tag, choice, log=log):
     jobs = []
     for t in TASKS:
-        if choice[t] == "cond":
+        if choice[t] in ("cond", "mix"):
             jobs += [(tag, "cond", 0, t, SEED + 1 + k, True, 1.0) for k in range(N_MEMBERS)]
-        else:
+        if choice[t] in ("per", "mix"):
             jobs += [(tag, "per", ei, t, SEED + 1 + k, True, 1.0) for ei in range(len(ELEMENTS))
                      for k in range(N_MEMBERS)]
     T.run_jobs(jobs, log)
@@ -195,9 +201,27 @@ def fit_scale(y, mean, std, target=0.95):
     return float(np.quantile(z, target) / 2.0)
 
 
+def cond_for_element(tag, d, ei, task, seeds, bootstrap, p_per, pc=None):
+    """Element-conditioned members baked for element ei so that they read p_per's standardised input and give the
+    logits of p_per's classes: the form in which they join per-element members in a mixed ensemble."""
+    pc = pc or T.Prepared(d, "cond", 0)
+    keep = [pc.classes[task].index(c) for c in p_per.classes[task]]
+    re = (p_per.sx.mean, p_per.sx.std, pc.sx.mean, pc.sx.std)
+    return [T.bake(T.load_member(tag, "cond", 0, task, s, bootstrap, pc), task, d["x"].shape[1], ei, keep, re)
+            for s in seeds]
+
+
 def element_members(tag, d, mode, ei, task, seeds):
-    """Per-element (baked, if conditioned) members, the Prepared set-up and the element's own index sets."""
+    """Per-element (baked, if conditioned) members, the Prepared set-up and the element's own index sets.
+    mode 'mix' (classifiers): the per-element members plus the conditioned ones baked to the same input and classes."""
     el = ELEMENTS[ei]
+    if mode == "mix":
+        p = T.Prepared(d, "per", ei)
+        nets = [T.load_member(tag, "per", ei, task, s, True, p) for s in seeds]
+        nets += cond_for_element(tag, d, ei, task, seeds, True, p)
+        idx = {s: p.idx[s][d["element"][p.idx[s]] == ei] for s in (0, 1, 2)}
+        idx[2] = nominal(d, idx[2])
+        return nets, p, idx, p.classes[task]
     p = T.Prepared(d, mode, ei)
     nets = [T.load_member(tag, mode, 0 if mode == "cond" else ei, task, s, True, p) for s in seeds]
     n_x = d["x"].shape[1]

@@ -66,18 +66,26 @@ def make_net(task, n_in, n_classes):
     return PDFNet(n_in) if task == "pdf" else MLP(n_in, n_classes)
 
 
-def bake(net, task, n_x, cond_index=None, keep=None):
+def bake(net, task, n_x, cond_index=None, keep=None, restandardise=None):
     """Per-element copy of a (conditioned) net with input size n_x: one-hot folded into the first bias; classifier
-    output rows restricted to `keep` (indices)."""
+    output rows restricted to `keep` (indices). restandardise = (mean_to, std_to, mean_from, std_from): the net was
+    trained on (x - mean_from) / std_from and will be fed (x - mean_to) / std_to (a per-element standardisation), so
+    the first layer takes the affine change: W' = W diag(std_to / std_from), b' = b + W (mean_to - mean_from) /
+    std_from."""
     net = copy.deepcopy(net).eval()
     mlp = net.mlp if task == "pdf" else net
     first = mlp.body[0]
     new = nn.Linear(n_x, first.out_features)
     with torch.no_grad():
-        new.weight.copy_(first.weight[:, :n_x])
+        w = first.weight[:, :n_x].clone()
         b = first.bias.clone()
         if cond_index is not None:
             b += first.weight[:, n_x + cond_index]
+        if restandardise is not None:
+            m_to, s_to, m_from, s_from = (torch.tensor(np.asarray(a, np.float64)) for a in restandardise)
+            b += (w.double() @ ((m_to - m_from) / s_from)).to(b.dtype)
+            w = (w.double() * (s_to / s_from)[None, :]).to(w.dtype)
+        new.weight.copy_(w)
         new.bias.copy_(b)
     mlp.body[0] = new
     if keep is not None and task != "pdf":
