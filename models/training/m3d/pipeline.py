@@ -28,8 +28,8 @@ from . import train as T
 ELEMENTS = sampler.ELEMENTS
 OUT = os.path.join(G.REPO, "models", "m3d")
 REF_DIR = os.path.join(os.path.dirname(G.REPO), "shared", "data", "reference-spectra")
-VERSION = "1.3.0"  # 1.1.0: third data block; 1.2.0: theory-randomised copies + theory-shift temperatures;
-#                   1.3.0: classifiers are mixed ensembles (per-element + conditioned members)
+VERSION = "1.4.0"  # 1.1.0: third data block; 1.2.0: theory-randomised copies + theory-shift temperatures;
+#                   1.3.0: classifiers are mixed ensembles (per-element + conditioned members); 1.4.0: fourth block
 N_MEMBERS = 5
 SEED = G.SEED
 TASKS = ("ox", "cn", "pdf")
