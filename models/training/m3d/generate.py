@@ -90,9 +90,9 @@ def beam_spectrum(site, res, ps, rng, el, ab, gamma, align, theory=1.0):
     """One variation: path-sum parameters, edge-model jitter, beamline; returns (energy, mu, facts).
 
     `theory` scales every deviation of the theory-side parameters from their nominal values (path-sum E0, the
-    edge model's positions, areas, widths and onset broadening): 1 = the training distribution; 2 = the
-    theory-shift set that calibrates the classifiers (pipeline.theory_shift_data). The random draws are the same
-    for any scale, so scale 1 reproduces the training shards (to rounding)."""
+    edge model's positions, areas, widths and onset broadening): 1 = nominal; the training data adds copies at 2
+    (__main__ theory_blocks) and the classifiers are calibrated at pipeline.THEORY_SHIFT. The random draws are the
+    same for any scale, so a scaled copy is paired with its nominal spectrum."""
     metal = site.is_metal
     alpha = rng.normal(0, 0.012)
     d1 = 0.0 if metal else float(np.clip(rng.normal(0, 0.03), -0.08, 0.08))

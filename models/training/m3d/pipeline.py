@@ -75,16 +75,20 @@ def pdf_metrics(outs, p, idx):
     return {"pdf_err_median": float(np.median(a)), "dist_mae": float(np.mean(np.abs(dm - yd)))}
 
 
+def is_nominal(d, idx):
+    """Mask over idx: simulated with the nominal theory (not a theory-randomised copy). The reported validation and
+    held-out metrics are computed on these, comparable with earlier versions."""
+    return d["theory"][idx] == 1.0 if "theory" in d else np.ones(len(idx), bool)
+
+
 def nominal(d, idx):
-    """The spectra of idx simulated with the nominal theory (not a theory-randomised copy): what the reported
-    validation and held-out metrics are computed on, comparable with earlier versions."""
-    return idx[d["theory"][idx] == 1.0] if "theory" in d else idx
+    return idx[is_nominal(d, idx)]
 
 
 def evaluate_members(d, mode, el_index, task, nets, p, split):
     """Held-out (split 2) or validation (1) metrics of these members for element el_index (nominal spectra)."""
     idx = p.idx[split]
-    sel = (d["element"][idx] == el_index) & (d["theory"][idx] == 1.0 if "theory" in d else True)
+    sel = (d["element"][idx] == el_index) & is_nominal(d, idx)
     x = p.x(split)[torch.from_numpy(sel)]
     outs = predict(nets, task, x)
     if task == "pdf":
@@ -94,7 +98,7 @@ def evaluate_members(d, mode, el_index, task, nets, p, split):
     keep = [cl.index(c) for c in (T.classes_for(task, el) if task == "ox" else cl) if c in cl]
     logits = [o[:, keep] for o in outs]
     kept = [cl[k] for k in keep]
-    y = np.array([kept.index(int(v)) if int(v) in kept else -1 for v in d[task][idx[sel]]])
+    y = np.array(T.class_index(kept, d[task][idx[sel]]))
     acc, _ = class_metrics(logits, y)
     return {"acc": acc, "n": int(sel.sum())}
 
@@ -106,8 +110,7 @@ def compare(tag, d, log=log):
     jobs = [(tag, "per", ei, t, SEED, False, 1.0) for ei in range(len(ELEMENTS)) for t in TASKS]
     jobs += [(tag, "cond", 0, t, SEED, False, 1.0) for t in TASKS]
     T.run_jobs(jobs, log)
-    res = {"per": {}, "cond": {}}
-    res["mix"] = {}
+    res = {"per": {}, "cond": {}, "mix": {}}
     pc = T.Prepared(d, "cond", 0)
     for t in TASKS:
         cond_net = T.load_member(tag, "cond", 0, t, SEED, False, pc)
@@ -211,6 +214,14 @@ def cond_for_element(tag, d, ei, task, seeds, bootstrap, p_per, pc=None):
             for s in seeds]
 
 
+def element_split(d, p, ei):
+    """Element ei's rows of p's train / validation / held-out sets; held-out on the nominal theory only (metrics),
+    train and validation keep every copy."""
+    idx = {s: p.idx[s][d["element"][p.idx[s]] == ei] for s in (0, 1, 2)}
+    idx[2] = nominal(d, idx[2])
+    return idx
+
+
 def element_members(tag, d, mode, ei, task, seeds):
     """Per-element (baked, if conditioned) members, the Prepared set-up and the element's own index sets.
     mode 'mix' (classifiers): the per-element members plus the conditioned ones baked to the same input and classes."""
@@ -219,9 +230,7 @@ def element_members(tag, d, mode, ei, task, seeds):
         p = T.Prepared(d, "per", ei)
         nets = [T.load_member(tag, "per", ei, task, s, True, p) for s in seeds]
         nets += cond_for_element(tag, d, ei, task, seeds, True, p)
-        idx = {s: p.idx[s][d["element"][p.idx[s]] == ei] for s in (0, 1, 2)}
-        idx[2] = nominal(d, idx[2])
-        return nets, p, idx, p.classes[task]
+        return nets, p, element_split(d, p, ei), p.classes[task]
     p = T.Prepared(d, mode, ei)
     nets = [T.load_member(tag, mode, 0 if mode == "cond" else ei, task, s, True, p) for s in seeds]
     n_x = d["x"].shape[1]
@@ -236,9 +245,7 @@ def element_members(tag, d, mode, ei, task, seeds):
         classes = [p.classes[task][k] for k in keep] if keep is not None else None
     else:
         classes = p.classes[task] if task != "pdf" else None
-    idx = {s: p.idx[s][d["element"][p.idx[s]] == ei] for s in (0, 1, 2)}
-    idx[2] = nominal(d, idx[2])     # held-out metrics on the nominal theory; train/validation keep every copy
-    return nets, p, idx, classes
+    return nets, p, element_split(d, p, ei), classes
 
 
 def build_fused(tag, d, mode, ei, task, shift=None):
@@ -262,12 +269,12 @@ def build_fused(tag, d, mode, ei, task, shift=None):
         info.update({"g2_scale": gs, "dist_scale": ds})
     else:
         logits = predict(nets, task, xv)
-        y = np.array([classes.index(int(v)) if int(v) in classes else -1 for v in d[task][idx[1]]])
+        y = np.array(T.class_index(classes, d[task][idx[1]]))
         t = fit_temperature(logits, y)
         info["temperatureNominal"] = t
         if shift is not None:   # the temperature that fits when the theory is off (see THEORY_SHIFT)
             m = (shift["element"] == ei) & (shift["split"] == 1)
-            ys = np.array([classes.index(int(v)) if int(v) in classes else -1 for v in shift[task][m]])
+            ys = np.array(T.class_index(classes, shift[task][m]))
             t = fit_temperature(predict(nets, task, torch.tensor(p.sx(shift["x"][m].astype(np.float64)),
                                                                  dtype=torch.float32)), ys)
         fused = FusedClassifier(nets, p.sx.mean, p.sx.std, t, ood)
@@ -290,8 +297,8 @@ def theory_shift_data(tag, d, log=log):
     roles = {el: T.structure_roles(ei, int(d["structure"][d["element"] == ei].max()) + 1)
              for ei, el in enumerate(ELEMENTS)}
     tags = []
-    nominal = [bt for bt in tag.split("+") if G.parse_block_tag(bt)[3] == 1.0]
-    for bi, bt in enumerate(nominal):
+    nominal_blocks = [bt for bt in tag.split("+") if G.parse_block_tag(bt)[3] == 1.0]
+    for bi, bt in enumerate(nominal_blocks):
         ns, _, seed, _ = G.parse_block_tag(bt)
         st = G.block_tag(ns, SHIFT_VARIATIONS, seed, THEORY_SHIFT)
         G.generate(ELEMENTS, ns, SHIFT_VARIATIONS, seed=seed, log=log, tag=st, id_offset=1000 * bi,
@@ -316,7 +323,7 @@ def shift_metrics(fused, info, shift, ei, task, names):
     prob = o[names[0]].astype(np.float64)
     cl = info["classes"]
     lab = shift[task][m]
-    y = np.array([cl.index(int(v)) if int(v) in cl else -1 for v in lab])
+    y = np.array(T.class_index(cl, lab))
     pred = np.array(cl)[prob.argmax(1)]
     return {"n": int(m.sum()), "accuracy": float(np.mean(pred == lab)), "ece": M.ece(prob[y >= 0], y[y >= 0]),
             "oodFlaggedFraction": float(np.mean(o["ood_score"][:, 0] > info["ood_threshold"]))}
@@ -358,7 +365,7 @@ def heldout_metrics(d, fused, info, idx, task, names):
     else:
         prob = o[names[0]].astype(np.float64)
         cl = info["classes"]
-        y = np.array([cl.index(int(v)) if int(v) in cl else -1 for v in d[task][idx[2]]])
+        y = np.array(T.class_index(cl, d[task][idx[2]]))
         pred = np.array(cl)[prob.argmax(1)]
         r.update({"accuracy": float(np.mean(pred == d[task][idx[2]])),
                   "ece": M.ece(prob[y >= 0], y[y >= 0]),
@@ -435,8 +442,7 @@ def export_all(tag, d, choice, gen_facts, log=log, quick=False):
             if task != "pdf":
                 cl = info["classes"]
                 full[(el, task)]["_prob"] = o[names[0]].astype(np.float64)
-                full[(el, task)]["_y"] = np.array([cl.index(int(v)) if int(v) in cl else -1
-                                                   for v in d[task][idx[2]]])
+                full[(el, task)]["_y"] = np.array(T.class_index(cl, d[task][idx[2]]))
             models[(el, task)] = (fused, info)
             log("%s %s (%s): %s" % (el, task, choice[task], {k: v for k, v in hm.items() if k != "confusion"}))
             if not served(el, task):

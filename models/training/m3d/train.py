@@ -146,6 +146,11 @@ def classes_for(task, el):
     return list(CN_CLASSES)
 
 
+def class_index(classes, labels, missing=-1):
+    """Index of each label in `classes`; `missing` for a label the classes do not hold."""
+    return [classes.index(int(v)) if int(v) in classes else missing for v in labels]
+
+
 def subset(d, mode, el_index, split):
     m = d["split"] == split
     if mode == "per":
@@ -191,7 +196,7 @@ class Prepared:
                     torch.tensor(self.sd(self.d["dist"][i][:, None]), dtype=torch.float32))
         lab = self.d[task][i]
         cl = self.classes[task]
-        return (torch.tensor([cl.index(int(v)) if int(v) in cl else -100 for v in lab], dtype=torch.long),)
+        return (torch.tensor(class_index(cl, lab, -100), dtype=torch.long),)
 
 
 def loss_fn(task, model, xb, *ys):
