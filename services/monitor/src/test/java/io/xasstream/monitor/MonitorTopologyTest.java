@@ -10,6 +10,8 @@ import io.xasstream.schema.operando.Alert;
 import io.xasstream.schema.operando.OperandoState;
 import io.xasstream.schema.operando.WindowStats;
 import io.xasstream.schema.result.InferenceResult;
+import io.xasstream.schema.result.OodEstimate;
+import io.xasstream.schema.result.ScalarEstimate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +108,61 @@ class MonitorTopologyTest {
                 .satisfies(c -> assertThat(Math.abs(index(c.getAtSpectrumId()) - change)).isLessThanOrEqualTo(3))
                 .satisfies(c -> assertThat(c.getTo().getMean()).isCloseTo(1.87, within(0.02)));
         assertThat(all).hasSize(3);
+    }
+
+    @Test
+    void aQuantityIsJudgedByItsOwnModelsOodFlagNotByTheOthers() {
+        // Given a Cu2+ -> Cu+ step where the PDF model flags every spectrum (its first-shell distance is garbage)
+        // while the oxidation-state and CN models are in distribution
+        start(MonitorConfig.defaults());
+        SyntheticResults cu = new SyntheticResults("exp-7", "cuo-pdf-ood", 11);
+        cu.oodRate = 0;
+        java.util.Random garbage = new java.util.Random(5);
+        int change = 150;
+        for (int i = 0; i < 300; i++) {
+            boolean reduced = i >= change;
+            InferenceResult clean = cu.result(i, 0, reduced ? 1 : 0, reduced ? 0 : 1,
+                    SyntheticResults.temperature(25 + 0.5 * i));
+            InferenceResult r = InferenceResult.newBuilder(clean)
+                    .setFirstShellDistance(ScalarEstimate.newBuilder(clean.getFirstShellDistance())
+                            .setMean(1.5 + garbage.nextDouble() * (i < 200 ? 0.2 : 1.0)).build())
+                    .setOod(ood(4.0, true))
+                    .setOodByTask(Map.of("pdf", ood(4.0, true), "oxidation_state", ood(0.5, false),
+                            "coordination_number", ood(0.6, false)))
+                    .build();
+            results.pipeInput(r.getKey(), r);
+        }
+
+        // Then the oxidation state and CN alert at the step, the flagged first shell never does
+        List<Alert> all = alerts.readValuesToList();
+        assertThat(of(all, "oxidation_state")).singleElement()
+                .satisfies(a -> assertThat(Math.abs(index(a.getAtSpectrumId()) - change)).isLessThanOrEqualTo(3))
+                .satisfies(a -> assertThat(a.getToClass()).isEqualTo("+1"));
+        assertThat(of(all, "coordination_number")).hasSize(1);
+        assertThat(of(all, "first_shell_peak")).isEmpty();
+        // and the windows hold the trusted quantities only, while every spectrum counts as flagged
+        OperandoState last = states.readValuesToList().get(299);
+        assertThat(last.getOodFlaggedCount()).isEqualTo(300);
+        assertThat(last.getLatest().getUntrusted()).containsExactly("first_shell_peak");
+        assertThat(last.getWindow()).anyMatch(w -> w.getQuantity().startsWith("oxidation_state[")
+                && w.getCount() > 0);
+        assertThat(last.getWindow()).noneMatch(w -> w.getQuantity().startsWith("first_shell_peak["));
+    }
+
+    @Test
+    void aResultWithoutPerTaskEstimatesIsJudgedByItsOneFlag() {
+        start(MonitorConfig.defaults());
+        SyntheticResults cu = new SyntheticResults("exp-7", "old-writer", 12);
+        cu.oodRate = 1.0;
+        InferenceResult r = cu.result(0, 0, 0, 1, SyntheticResults.temperature(25));
+        assertThat(r.getOodByTask()).isEmpty();
+        results.pipeInput(r.getKey(), r);
+        assertThat(states.readValuesToList().get(0).getLatest().getUntrusted())
+                .containsExactly("oxidation_state", "coordination_number", "first_shell_peak");
+    }
+
+    private static OodEstimate ood(double score, boolean flagged) {
+        return OodEstimate.newBuilder().setScore(score).setThreshold(2.0).setFlagged(flagged).build();
     }
 
     @Test

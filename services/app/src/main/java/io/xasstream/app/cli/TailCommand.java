@@ -136,7 +136,12 @@ public final class TailCommand implements Callable<Integer> {
                 sb.append(String.format(Locale.ROOT, " r1=%.3f±%.3f Å", r.getFirstShellDistance().getMean(),
                         r.getFirstShellDistance().getStd()));
             }
-            sb.append(r.getOod().getFlagged() ? " OOD" : "");
+            if (r.getOod().getFlagged()) {
+                // which model flagged it, when the result says (pdf, coordination_number, oxidation_state)
+                String tasks = String.join(",", r.getOodByTask().entrySet().stream()
+                        .filter(e -> e.getValue().getFlagged()).map(e -> e.getKey()).sorted().toList());
+                sb.append(tasks.isEmpty() ? " OOD" : " OOD(" + tasks + ")");
+            }
             return sb.toString();
         }
         if (value instanceof Spectrum s) {

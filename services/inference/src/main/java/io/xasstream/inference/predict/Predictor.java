@@ -285,6 +285,7 @@ public final class Predictor {
         List<ModelRef> refs = new ArrayList<>();
         List<String> flags = new ArrayList<>(skipped);
         OodEstimate ood = null;
+        Map<String, OodEstimate> oodByTask = new LinkedHashMap<>();
         PreprocessedSpectrum provenance = null;
         for (Map.Entry<LoadedModel, PreprocessedSpectrum> e : prepared.entrySet()) {
             ModelManifest.Entry entry = e.getKey().entry();
@@ -311,6 +312,8 @@ public final class Predictor {
             if (o.containsKey("ood_score") && entry.ood() != null) {
                 double score = o.get("ood_score")[0];
                 boolean flagged = score > entry.ood().threshold();
+                oodByTask.put(entry.task(), OodEstimate.newBuilder().setScore(score)
+                        .setThreshold(entry.ood().threshold()).setFlagged(flagged).build());
                 if (ood == null || flagged && !ood.getFlagged() || score / entry.ood().threshold()
                         > ood.getScore() / ood.getThreshold()) {
                     ood = OodEstimate.newBuilder().setScore(score).setThreshold(entry.ood().threshold())
@@ -328,7 +331,7 @@ public final class Predictor {
         if (provenance.energyShift() != 0.0) {
             flags.add("CALIBRATED_BY_REFERENCE");
         }
-        b.setModels(refs).setOod(ood).setQualityFlags(flags).setPreprocessing(preprocessing(provenance, in));
+        b.setModels(refs).setOod(ood).setOodByTask(oodByTask).setQualityFlags(flags).setPreprocessing(preprocessing(provenance, in));
         return b.build();
     }
 

@@ -45,6 +45,28 @@ class PredictorTest {
     }
 
     @Test
+    void eachTaskCarriesItsOwnModelsOodEstimateAndTheOverallFlagIsTheWorstOfThem() {
+        InferenceResult r = predict(fe2o3.energy(), fe2o3.mu()).result();
+        for (var ref : r.getModels()) {
+            var model = registry.find("Fe", "K", ref.getTask()).orElseThrow();
+            if (model.entry().ood() == null) {
+                assertThat(r.getOodByTask()).doesNotContainKey(ref.getTask());
+                continue;
+            }
+            var own = r.getOodByTask().get(ref.getTask());
+            assertThat(own).as(ref.getTask()).isNotNull();
+            assertThat(own.getThreshold()).isEqualTo(model.entry().ood().threshold());
+            assertThat(own.getFlagged()).isEqualTo(own.getScore() > own.getThreshold());
+        }
+        assertThat(r.getOodByTask()).isNotEmpty();
+        assertThat(r.getOod().getFlagged())
+                .isEqualTo(r.getOodByTask().values().stream().anyMatch(o -> o.getFlagged()));
+        double worst = r.getOodByTask().values().stream().mapToDouble(o -> o.getScore() / o.getThreshold()).max()
+                .orElseThrow();
+        assertThat(r.getOod().getScore() / r.getOod().getThreshold()).isEqualTo(worst);
+    }
+
+    @Test
     void aScanTooShortForOneModelIsAnsweredByTheOthersAndSaysWhatIsMissing() {
         // Given the FDMNES range 7097–7172 eV: it covers the absolute fe-k grid (7100–7170 eV) but not the
         // oxidation-state model's E0−20…E0+70 eV

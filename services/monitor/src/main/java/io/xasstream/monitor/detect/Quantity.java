@@ -1,17 +1,26 @@
 package io.xasstream.monitor.detect;
 
-/** The quantities followed per sample; {@link #label()} is the name used in alerts and window statistics. */
+/**
+ * The quantities followed per sample; {@link #label()} is the name used in alerts and window statistics,
+ * {@link #task()} the model task (a result's {@code oodByTask} key) that answers it.
+ */
 public enum Quantity {
-    OXIDATION_STATE("oxidation_state", ""),
-    COORDINATION_NUMBER("coordination_number", ""),
-    FIRST_SHELL_PEAK("first_shell_peak", "Å");
+    OXIDATION_STATE("oxidation_state", "", "oxidation_state"),
+    COORDINATION_NUMBER("coordination_number", "", "coordination_number"),
+    FIRST_SHELL_PEAK("first_shell_peak", "Å", "pdf");
 
     private final String label;
     private final String unit;
+    private final String task;
 
-    Quantity(String label, String unit) {
+    Quantity(String label, String unit, String task) {
         this.label = label;
         this.unit = unit;
+        this.task = task;
+    }
+
+    public String task() {
+        return task;
     }
 
     public String label() {

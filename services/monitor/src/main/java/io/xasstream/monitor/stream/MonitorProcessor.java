@@ -2,6 +2,7 @@ package io.xasstream.monitor.stream;
 
 import io.xasstream.monitor.MonitorConfig;
 import io.xasstream.monitor.detect.Change;
+import io.xasstream.monitor.detect.Quantity;
 import io.xasstream.monitor.state.MonitorStores;
 import io.xasstream.monitor.state.RollingWindow;
 import io.xasstream.monitor.state.SampleState;
@@ -26,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One result at a time, per sample: append it to the history, move both windows, run the detectors on trusted
- * results, and forward alerts and the new OperandoState at once (no punctuation: an alert leaves with the result
+ * One result at a time, per sample: append it to the history, move both windows, run each detector on the
+ * quantities whose model trusts the spectrum, and forward alerts and the new OperandoState at once (no punctuation: an alert leaves with the result
  * that triggered it).
  */
 final class MonitorProcessor implements Processor<String, InferenceResult, String, SpecificRecord> {
@@ -81,8 +82,7 @@ final class MonitorProcessor implements Processor<String, InferenceResult, Strin
         }
         s.element = r.getElement();
         long seq = s.spectraSeen++;
-        boolean trusted = !point.getOodFlagged();
-        if (!trusted) {
+        if (point.getOodFlagged()) {
             s.oodFlagged++;
         }
         history.put(MonitorStores.entryKey(key, seq), point);
@@ -99,21 +99,21 @@ final class MonitorProcessor implements Processor<String, InferenceResult, Strin
         }
 
         List<Change> changes = new ArrayList<>(3);
-        if (trusted) {
-            ClassEstimate ox = r.getOxidationState();
-            if (ox != null) {
-                add(changes, s.oxidation.update(seq, ox.getClasses(), ox.getProbabilities(), ox.getProbabilityStd(),
-                        ox.getExpectedValue(), ox.getStd()));
-            }
-            ClassEstimate cn = r.getCoordinationNumber();
-            if (cn != null) {
-                add(changes, s.coordination.update(seq, cn.getClasses(), cn.getProbabilities(),
-                        cn.getProbabilityStd(), cn.getExpectedValue(), cn.getStd()));
-            }
-            ScalarEstimate peak = point.getFirstShellPeak();
-            if (peak != null) {
-                add(changes, s.firstShell.update(seq, peak.getMean(), peak.getStd()));
-            }
+        // each quantity is judged by the model that answered it: a PDF model that has not seen such spectra
+        // must not silence the oxidation-state detector, nor the other way round
+        ClassEstimate ox = r.getOxidationState();
+        if (ox != null && Snapshots.trusted(point, Quantity.OXIDATION_STATE)) {
+            add(changes, s.oxidation.update(seq, ox.getClasses(), ox.getProbabilities(), ox.getProbabilityStd(),
+                    ox.getExpectedValue(), ox.getStd()));
+        }
+        ClassEstimate cn = r.getCoordinationNumber();
+        if (cn != null && Snapshots.trusted(point, Quantity.COORDINATION_NUMBER)) {
+            add(changes, s.coordination.update(seq, cn.getClasses(), cn.getProbabilities(),
+                    cn.getProbabilityStd(), cn.getExpectedValue(), cn.getStd()));
+        }
+        ScalarEstimate peak = point.getFirstShellPeak();
+        if (peak != null && Snapshots.trusted(point, Quantity.FIRST_SHELL_PEAK)) {
+            add(changes, s.firstShell.update(seq, peak.getMean(), peak.getStd()));
         }
         Instant now = Instant.now();
         s.updatedAtMicros = Snapshots.micros(now);

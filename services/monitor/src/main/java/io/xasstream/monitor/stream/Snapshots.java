@@ -9,6 +9,7 @@ import io.xasstream.schema.operando.SampleSnapshot;
 import io.xasstream.schema.operando.WindowStats;
 import io.xasstream.schema.result.ClassEstimate;
 import io.xasstream.schema.result.InferenceResult;
+import io.xasstream.schema.result.OodEstimate;
 import io.xasstream.schema.result.ScalarEstimate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,8 +40,29 @@ public final class Snapshots {
                 .setCoordinationNumber(expected(r.getCoordinationNumber()))
                 .setFirstShellPeak(peak)
                 .setOodFlagged(r.getOod().getFlagged())
+                .setUntrusted(untrusted(r))
                 .setConditions(new HashMap<>(r.getConditions()))
                 .build();
+    }
+
+    /**
+     * The quantities whose model flagged this spectrum. A result without per-task estimates (written before they
+     * existed) is judged by its one flag, for every quantity.
+     */
+    static List<String> untrusted(InferenceResult r) {
+        List<String> out = new ArrayList<>(3);
+        for (Quantity q : Quantity.values()) {
+            OodEstimate own = r.getOodByTask().get(q.task());
+            if (own != null ? own.getFlagged() : r.getOod().getFlagged()) {
+                out.add(q.label());
+            }
+        }
+        return out;
+    }
+
+    /** Whether a quantity of this point may enter windows and detectors. */
+    public static boolean trusted(SampleSnapshot s, Quantity q) {
+        return !s.getUntrusted().contains(q.label());
     }
 
     private static ScalarEstimate expected(ClassEstimate c) {
@@ -51,12 +73,17 @@ public final class Snapshots {
     /** Values entering the rolling windows, by {@link Quantity#ordinal()}; NaN for absent or untrusted. */
     public static double[] windowValues(SampleSnapshot s) {
         double[] v = {Double.NaN, Double.NaN, Double.NaN};
-        if (s == null || s.getOodFlagged()) {
+        if (s == null) {
             return v;
         }
         v[Quantity.OXIDATION_STATE.ordinal()] = mean(s.getOxidationState());
         v[Quantity.COORDINATION_NUMBER.ordinal()] = mean(s.getCoordinationNumber());
         v[Quantity.FIRST_SHELL_PEAK.ordinal()] = mean(s.getFirstShellPeak());
+        for (Quantity q : Quantity.values()) {
+            if (!trusted(s, q)) {
+                v[q.ordinal()] = Double.NaN;
+            }
+        }
         return v;
     }
 
