@@ -28,8 +28,9 @@ from . import train as T
 ELEMENTS = sampler.ELEMENTS
 OUT = os.path.join(G.REPO, "models", "m3d")
 REF_DIR = os.path.join(os.path.dirname(G.REPO), "shared", "data", "reference-spectra")
-VERSION = "1.4.0"  # 1.1.0: third data block; 1.2.0: theory-randomised copies + theory-shift temperatures;
-#                   1.3.0: classifiers are mixed ensembles (per-element + conditioned members); 1.4.0: fourth block
+VERSION = "1.5.0"  # 1.1.0: third data block; 1.2.0: theory-randomised copies + theory-shift temperatures;
+#                   1.3.0: classifiers are mixed ensembles (per-element + conditioned members); 1.4.0: fourth block;
+#                   1.5.0: fifth block (300 structures x 20 variations), split stable under added blocks
 N_MEMBERS = 5
 SEED = G.SEED
 TASKS = ("ox", "cn", "pdf")
@@ -50,7 +51,7 @@ def log(msg):
 
 
 def result_path(tag, name):
-    return os.path.join(T.WORK, "results", tag, name + ".json")
+    return os.path.join(T.WORK, "results", T.file_key(tag), name + ".json")
 
 
 # ------------------------------------------------------------------------------------------------ predictions
@@ -290,7 +291,7 @@ def theory_shift_data(tag, d, log=log):
     """Validation and held-out structures of every block again, SHIFT_VARIATIONS spectra each, with the theory-side
     deviations scaled by THEORY_SHIFT (same draws as the training variations, cached FEFF runs): x, ox, cn, element,
     split (1 validation, 2 held-out), cached as one npz."""
-    path = os.path.join(T.WORK, "shift_%s_theory%g.npz" % (tag, THEORY_SHIFT))
+    path = os.path.join(T.WORK, "shift_%s_theory%g.npz" % (T.file_key(tag), THEORY_SHIFT))
     if os.path.exists(path):
         z = np.load(path)
         return {k: z[k] for k in z.files}
@@ -307,8 +308,10 @@ def theory_shift_data(tag, d, log=log):
     parts = []
     for ei, el in enumerate(ELEMENTS):
         g = G.load(el, "+".join(tags))
-        parts.append({"x": g["x"], "ox": g["ox"], "cn": g["cn"], "structure": g["structure"],
-                      "split": roles[el][g["structure"]], "element": np.full(len(g["x"]), ei, np.int64)})
+        split = roles[el][g["structure"]]
+        k = split != 0   # a cached shard may hold a structure that an earlier split had not in training
+        parts.append({"x": g["x"][k], "ox": g["ox"][k], "cn": g["cn"][k], "structure": g["structure"][k],
+                      "split": split[k], "element": np.full(int(k.sum()), ei, np.int64)})
     out = {k: np.concatenate([q[k] for q in parts]) for k in parts[0]}
     np.savez(path, **out)
     log("theory-shift set: %d spectra (validation %d, held-out %d)" % (

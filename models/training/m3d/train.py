@@ -7,6 +7,7 @@ function, without extra graph inputs."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import multiprocessing as mp
 import os
 import time
@@ -33,6 +34,7 @@ BATCH = 128
 LR = 2e-3
 INPUT_NOISE = 0.01    # extra Gaussian noise on the flattened spectrum during training
 LABEL_SMOOTH = 0.03
+HELD_OUT_FRACTION = 0.15   # of the structures; validation the same, train the rest
 
 
 class MLP(nn.Module):
@@ -100,19 +102,26 @@ def bake(net, task, n_x, cond_index=None, keep=None, restandardise=None):
 
 # ------------------------------------------------------------------------------------------------ data
 
+def file_key(tag):
+    """`tag` as a file or folder name: a tag of many blocks is longer than a file name may be, so it is shortened to
+    its first block, the number of further blocks and a hash of the whole."""
+    if len(tag) <= 200:
+        return tag
+    blocks = tag.split("+")
+    return "%s+%d_more_%s" % (blocks[0], len(blocks) - 1, hashlib.sha256(tag.encode()).hexdigest()[:12])
+
+
 def data_path(tag):
-    return os.path.join(WORK, "data_%s.npz" % tag)
+    return os.path.join(WORK, "data_%s.npz" % file_key(tag))
 
 
 def structure_roles(el_index, n_structures, seed=G.SEED):
-    """Role of each structure id 0..n-1 of one element: 0 train, 1 validation, 2 held-out (70/15/15 %, seeded)."""
-    rng = np.random.default_rng([seed, 7, el_index])
-    perm = rng.permutation(n_structures)
-    n_te = int(round(0.15 * n_structures))
-    role = np.zeros(n_structures, np.int64)
-    role[perm[:n_te]] = 2
-    role[perm[n_te:2 * n_te]] = 1
-    return role
+    """Role of each structure id 0..n-1 of one element: 0 train, 1 validation, 2 held-out (70/15/15 % in expectation).
+
+    Each id's role is drawn from its own seeded stream (element, id), so it does not depend on how many structures
+    there are: adding a data block keeps the roles of the earlier structures, and versions share held-out sets."""
+    u = np.array([np.random.default_rng([seed, 7, el_index, sid]).random() for sid in range(n_structures)])
+    return np.where(u < HELD_OUT_FRACTION, 2, np.where(u < 2 * HELD_OUT_FRACTION, 1, 0)).astype(np.int64)
 
 
 def assemble(tag, elements=sampler.ELEMENTS, seed=G.SEED):
@@ -256,7 +265,7 @@ def member_path(tag, mode, el_index, task, seed, bootstrap, frac=1.0):
     el = "all" if mode == "cond" else sampler.ELEMENTS[el_index]
     name = "%s_%s_%s_s%d%s%s.pt" % (mode, el, task, seed, "_bs" if bootstrap else "", "" if frac == 1.0 else
                                      "_f%g" % frac)
-    return os.path.join(WORK, "members", tag, name)
+    return os.path.join(WORK, "members", file_key(tag), name)
 
 
 _DATA = {}

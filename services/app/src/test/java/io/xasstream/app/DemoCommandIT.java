@@ -62,7 +62,7 @@ class DemoCommandIT {
                 .isZero();
         assertThat(results.toString()).contains("\"pdf\"").contains("\"coordinationNumber\"")
                 .contains("\"oxidationState\"").contains("\"experimentId\":\"demo-fe-reduction-1\"")
-                .contains("\"experimentId\":\"demo-cu-reduction-1\"");
+                .contains("\"experimentId\":\"demo-cu-reduction-1\"").contains("\"oodByTask\":{\"");
 
         String metrics = http.send(HttpRequest.newBuilder(URI.create(health.replace("/health", "/metrics"))).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
