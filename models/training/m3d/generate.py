@@ -9,6 +9,7 @@ import multiprocessing as mp
 import os
 import subprocess
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -43,6 +44,32 @@ MU = np.linspace(1.5, 5.5, 32)
 ETA = 1.0 / (2.0 * float(MU[1] - MU[0]) ** 2)
 
 HBAR2_2AMU_KB = 24.255  # hbar^2 / (2 amu k_B) in A^2 K (Einstein sigma2)
+
+
+@dataclass(frozen=True)
+class Jitter:
+    """The nominal spread of one variation's path-sum and edge-model parameters (theory scale 1); the model card
+    quotes these fields. Uniform ranges are (low, high); `*_sd` are normal standard deviations."""
+    expansion_sd: float = 0.012              # isotropic expansion alpha: dR = alpha * R_eff
+    first_shell_dr_sd: float = 0.03          # extra first-shell dR (A), clipped at +-first_shell_dr_clip
+    first_shell_dr_clip: float = 0.08
+    s02: tuple = (0.7, 1.0)
+    de0_ev: float = 3.0                      # path-sum E0 shift, uniform +-de0_ev
+    outer_amplitude: tuple = (0.75, 1.25)    # amplitude of the paths beyond the first shell
+    metal_temperature_k: tuple = (10.0, 600.0)   # metals: Einstein sigma2 at this temperature
+    sigma2_first: tuple = (0.002, 0.011)     # A^2, non-metals
+    sigma2_outer: tuple = (0.004, 0.02)
+    # the edge model's shifts are round literature values: continuum edge vs bound lines +-edge_sd_ev (1 sigma)
+    edge_sd_ev: float = 2.0
+    # feff8l's path-expansion onset is sharper than a measured rise into the white line: extra Gaussian broadening
+    # of the continuum part, FWHM 0..onset_fwhm_max_ev (final-state / core-hole broadening uncertainty)
+    onset_fwhm_max_ev: float = 3.0
+    line_area: tuple = (0.6, 1.6)            # factor on each bound line's area
+    line_position_sd_ev: float = 0.6
+    line_width: tuple = (0.9, 1.5)           # factor on each bound line's width
+
+
+JITTER = Jitter()
 
 
 def g2_curve(z, r):
@@ -93,14 +120,16 @@ def beam_spectrum(site, res, ps, rng, el, ab, gamma, align, theory=1.0):
     edge model's positions, areas, widths and onset broadening): 1 = nominal; the training data adds copies at 2
     (__main__ theory_blocks) and the classifiers are calibrated at pipeline.THEORY_SHIFT. The random draws are the
     same for any scale, so a scaled copy is paired with its nominal spectrum."""
+    j = JITTER
     metal = site.is_metal
-    alpha = rng.normal(0, 0.012)
-    d1 = 0.0 if metal else float(np.clip(rng.normal(0, 0.03), -0.08, 0.08))
-    s02 = rng.uniform(0.7, 1.0)
-    de0 = rng.uniform(-3, 3) * theory
-    n_out = 1.0 if metal else rng.uniform(0.75, 1.25)
+    alpha = rng.normal(0, j.expansion_sd)
+    d1 = 0.0 if metal else float(np.clip(rng.normal(0, j.first_shell_dr_sd), -j.first_shell_dr_clip,
+                                         j.first_shell_dr_clip))
+    s02 = rng.uniform(*j.s02)
+    de0 = rng.uniform(-j.de0_ev, j.de0_ev) * theory
+    n_out = 1.0 if metal else rng.uniform(*j.outer_amplitude)
     if metal:
-        t = rng.uniform(10, 600)
+        t = rng.uniform(*j.metal_temperature_k)
         th = 0.8 * site.debye_k
         mass = {"Ti": 47.9, "V": 50.9, "Cr": 52.0, "Mn": 54.9, "Fe": 55.8, "Co": 58.9, "Ni": 58.7, "Cu": 63.5,
                 "Zn": 65.4}[el] / 2.0
@@ -108,28 +137,25 @@ def beam_spectrum(site, res, ps, rng, el, ab, gamma, align, theory=1.0):
         sig1 = s2e + rng.uniform(0, 0.001)
         sig2 = 1.3 * s2e + rng.uniform(0, 0.002)
     else:
-        sig1 = rng.uniform(0.002, 0.011)
-        sig2 = rng.uniform(0.004, 0.02)
+        sig1 = rng.uniform(*j.sigma2_first)
+        sig2 = rng.uniform(*j.sigma2_outer)
     dr = alpha * ps.reff + np.where(ps.first_shell, d1, 0.0)
     sig = np.where(ps.first_shell, sig1, sig2)
     nsc = np.where(ps.first_shell, 1.0, n_out)
     syn = pathsum.synthesize(res, ps, s02=s02, dr=dr, n_scale=nsc, sigma2=sig, de0=de0)
-    # edge model with jittered parameters
-    # continuum edge vs bound lines: the edge model's shifts are round literature values, +-2 eV (1 sigma)
+    # edge model with jittered parameters (Jitter says why each spread)
     e_c = (ab.k_edge_ev + edge_model.edge_shift(el, site.oxidation_state, site.ligand) + align
-           + rng.normal(0, 2.0) * theory)
+           + rng.normal(0, j.edge_sd_ev) * theory)
     rel, mu = S.continuum(syn.e_rel, syn.mu, syn.mu0, gamma)
-    # feff8l's path-expansion onset is sharper than a measured rise into the white line: extra Gaussian broadening
-    # of the continuum part, FWHM 0-3 eV (final-state / core-hole broadening uncertainty)
-    extra = rng.uniform(0.0, 3.0) * theory
+    extra = rng.uniform(0.0, j.onset_fwhm_max_ev) * theory
     if extra > 0.2:
         mu = S.gaussian_broaden(rel, mu, extra)
     energy = rel + e_c
     lines = edge_model.bound_lines(el, site.oxidation_state, site.edge_geometry, site.ligand, gamma)
     for ln in lines:
-        area = ln.area * max(0.05, 1.0 + (rng.uniform(0.6, 1.6) - 1.0) * theory)
-        pos = ln.position + rng.normal(0, 0.6) * theory
-        width = max(0.5, 1.0 + (rng.uniform(0.9, 1.5) - 1.0) * theory)
+        area = ln.area * max(0.05, 1.0 + (rng.uniform(*j.line_area) - 1.0) * theory)
+        pos = ln.position + rng.normal(0, j.line_position_sd_ev) * theory
+        width = max(0.5, 1.0 + (rng.uniform(*j.line_width) - 1.0) * theory)
         mu = mu + edge_model.lorentzian_area(energy, ab.k_edge_ev + pos, area, ln.fwhm * width)
     spec = S.Spectrum(energy, mu, el, site.oxidation_state, site, e_c, lines)
     # beamline

@@ -216,15 +216,18 @@ def write_card(R, files, full, compare, lc, wall_s, sizes):
         % (gen.get("n_structures", 0), "; ".join("%s %s" % (el, "/".join(map(str, sampler.OX_STATES[el])))
                                                  for el in sampler.ELEMENTS),
            gen["feff_runs"], gen.get("feff_failed", 0), gen["feff_seconds"]))
+    j = G.JITTER
     add("* **Path sum** (`simulate/pathsum.py`): each FEFF run gives %s spectra by the EXAFS path sum over its "
-        "feffNNNN.dat paths with isotropic expansion α ~ N(0, 0.012), first-shell ΔR ~ N(0, 0.03 Å), σ² (first "
-        "shell 0.002–0.011 Å², outer 0.004–0.02 Å²; metals: Einstein model at 10–600 K), outer-shell amplitude "
-        "0.75–1.25, ΔE0 ±3 eV, S0² 0.7–1.0. Validation against FEFF's own xmu.dat: see `pathsum_check` below."
-        % gen.get("n_var", 0))
-    add("* **Edge model jitter**: continuum edge ±2 eV (1σ) against the bound-state lines, extra Gaussian broadening "
-        "of the continuum onset 0–3 eV FWHM (feff8l's path-expansion onset is sharper than a measured rise), "
-        "pre-edge / 1s→4p areas ×0.6–1.6, positions ±0.6 eV (1σ), widths ×0.9–1.5 (`simulate/edge.py` values are "
-        "round literature numbers, not fits).")
+        "feffNNNN.dat paths with isotropic expansion α ~ N(0, %g), first-shell ΔR ~ N(0, %g Å), σ² (first "
+        "shell %g–%g Å², outer %g–%g Å²; metals: Einstein model at %g–%g K), outer-shell amplitude "
+        "%g–%g, ΔE0 ±%g eV, S0² %.1f–%.1f. Validation against FEFF's own xmu.dat: see `pathsum_check` below."
+        % (gen.get("n_var", 0), j.expansion_sd, j.first_shell_dr_sd, *j.sigma2_first, *j.sigma2_outer,
+           *j.metal_temperature_k, *j.outer_amplitude, j.de0_ev, *j.s02))
+    add("* **Edge model jitter**: continuum edge ±%g eV (1σ) against the bound-state lines, extra Gaussian "
+        "broadening of the continuum onset 0–%g eV FWHM (feff8l's path-expansion onset is sharper than a measured "
+        "rise), pre-edge / 1s→4p areas ×%g–%g, positions ±%g eV (1σ), widths ×%g–%g (`simulate/edge.py` values "
+        "are round literature numbers, not fits)." % (j.edge_sd_ev, j.onset_fwhm_max_ev, *j.line_area,
+                                                     j.line_position_sd_ev, *j.line_width))
     tb = gen.get("theory_blocks") or []
     if tb:
         add("* **Theory-randomised copies** (domain randomisation): every structure of every block is simulated "
@@ -275,7 +278,8 @@ def write_card(R, files, full, compare, lc, wall_s, sizes):
         "the nets are right when the theory is off by more than anything in their training data (nominal and ×2 "
         "spreads, see Data), which makes them somewhat under-confident on in-distribution simulations (ECE below). "
         "The served table shows both held-out sets." % (
-            P.SHIFT_VARIATIONS, P.THEORY_SHIFT, 2.0 * P.THEORY_SHIFT, 3.0 * P.THEORY_SHIFT))
+            P.SHIFT_VARIATIONS, P.THEORY_SHIFT, G.JITTER.edge_sd_ev * P.THEORY_SHIFT,
+            G.JITTER.onset_fwhm_max_ev * P.THEORY_SHIFT))
     add("")
     add("History (for honesty about how blind the measured check is): a first data block (100 structures per "
         "element, edge jitter ±1 eV, no onset broadening) gave learning curves still rising with the number of "
