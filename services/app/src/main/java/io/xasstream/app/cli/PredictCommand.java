@@ -7,6 +7,7 @@ import io.xasstream.common.io.SpectrumFile;
 import io.xasstream.common.io.SpectrumFileException;
 import io.xasstream.common.io.SpectrumFileReader;
 import io.xasstream.common.json.RecordJson;
+import io.xasstream.common.records.ModelTasks;
 import io.xasstream.inference.model.ModelRegistry;
 import io.xasstream.inference.model.SessionSettings;
 import io.xasstream.inference.predict.Outcome;
@@ -113,7 +114,7 @@ public final class PredictCommand implements Callable<Integer> {
     static ObjectNode jsonOf(String file, InferenceResult r) {
         ObjectNode o = JSON.objectNode();
         o.put("file", file);
-        ModelRef main = r.getModels().stream().filter(m -> m.getTask().equals(Predictor.PDF)).findFirst()
+        ModelRef main = r.getModels().stream().filter(m -> m.getTask().equals(ModelTasks.PDF)).findFirst()
                 .orElse(r.getModels().get(0));
         ObjectNode model = o.putObject("model");
         model.put("id", main.getId());

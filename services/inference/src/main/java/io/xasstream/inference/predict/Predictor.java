@@ -1,6 +1,7 @@
 package io.xasstream.inference.predict;
 
 import ai.onnxruntime.OrtException;
+import io.xasstream.common.records.ModelTasks;
 import io.xasstream.core.ReasonCode;
 import io.xasstream.core.SpectrumRejectedException;
 import io.xasstream.core.edges.AbsorptionEdges;
@@ -34,10 +35,6 @@ import java.util.Map;
  * runs once on the whole batch, and the outputs are assembled with uncertainties and provenance.
  */
 public final class Predictor {
-    /** Task names used in the manifest. */
-    public static final String PDF = "pdf";
-    public static final String CN = "coordination_number";
-    public static final String OXIDATION = "oxidation_state";
     /** Grid ids by grid: formatted once per grid, not once per result. */
     private static final Map<io.xasstream.core.preprocess.EnergyGrid, String> GRID_IDS =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -292,20 +289,20 @@ public final class Predictor {
             Map<String, float[]> o = outputs.get(e.getKey()).get(row);
             refs.add(ModelRef.newBuilder().setTask(entry.task()).setId(entry.id()).setVersion(entry.version())
                     .setSha256(entry.sha256()).build());
-            if (provenance == null || PDF.equals(entry.task())) {
+            if (provenance == null || ModelTasks.PDF.equals(entry.task())) {
                 provenance = e.getValue();
             }
             switch (entry.task()) {
-                case PDF -> {
+                case ModelTasks.PDF -> {
                     b.setPdf(Estimates.pdf(entry.curve().r(), o.get("pdf_mean"), o.get("pdf_std")));
                     if (o.containsKey("distance_mean")) {
                         b.setFirstShellDistance(Estimates.scalar(o.get("distance_mean")[0],
                                 o.get("distance_std")[0], unit(entry, "distance", "angstrom")));
                     }
                 }
-                case CN -> b.setCoordinationNumber(Estimates.classes(entry.classes(), o.get("probabilities"),
+                case ModelTasks.CN -> b.setCoordinationNumber(Estimates.classes(entry.classes(), o.get("probabilities"),
                         o.get("probability_std")));
-                case OXIDATION -> b.setOxidationState(Estimates.classes(entry.classes(), o.get("probabilities"),
+                case ModelTasks.OXIDATION -> b.setOxidationState(Estimates.classes(entry.classes(), o.get("probabilities"),
                         o.get("probability_std")));
                 default -> flags.add("UNKNOWN_TASK_" + entry.task().toUpperCase(Locale.ROOT));
             }

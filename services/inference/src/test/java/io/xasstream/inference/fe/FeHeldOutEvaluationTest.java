@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.xasstream.common.config.ExecutionDevice;
 import io.xasstream.common.io.SpectrumFile;
 import io.xasstream.common.io.SpectrumFileReader;
+import io.xasstream.common.records.ModelTasks;
 import io.xasstream.core.edges.Edge;
 import io.xasstream.core.preprocess.Preprocessor;
 import io.xasstream.inference.model.LoadedModel;
@@ -46,7 +47,7 @@ class FeHeldOutEvaluationTest {
     void heldOutMetricsAreCalibratedAndReproduceTheTrainingPipelinesNumbers() throws Exception {
         try (ModelRegistry registry = ModelRegistry.load(ROOT.resolve("models/manifest.json"), ExecutionDevice.CPU,
                 0)) {
-            LoadedModel pdfModel = registry.find("Fe", "K", Predictor.PDF).orElseThrow();
+            LoadedModel pdfModel = registry.find("Fe", "K", ModelTasks.PDF).orElseThrow();
             List<Pair> test = pairs("test");
             List<Pair> train = pairs("train");
             assertThat(test).hasSize(250);
@@ -94,7 +95,7 @@ class FeHeldOutEvaluationTest {
             var knnK = pdfModel.entry().metrics().path("knnHeldout").path("k");
             int kPdf = knnK.path("pdf").asInt();
             int kDist = knnK.path("distance").asInt();
-            int kCn = registry.find("Fe", "K", Predictor.CN).orElseThrow().entry().metrics().path("knnHeldout")
+            int kCn = registry.find("Fe", "K", ModelTasks.CN).orElseThrow().entry().metrics().path("knnHeldout")
                     .path("k").asInt();
             assertThat(List.of(kPdf, kDist, kCn)).as("k from the manifest").allMatch(k -> k > 0);
             double[][] xtr = new double[train.size()][];
@@ -174,7 +175,7 @@ class FeHeldOutEvaluationTest {
             assertThat(distCoverage).as("distance 2-sigma coverage").isBetween(0.90, 0.98);
             assertThat(ece).as("CN ECE").isLessThanOrEqualTo(0.05);
             var heldPdf = pdfModel.entry().metrics().path("heldout");
-            var heldCn = registry.find("Fe", "K", Predictor.CN).orElseThrow().entry().metrics().path("heldout");
+            var heldCn = registry.find("Fe", "K", ModelTasks.CN).orElseThrow().entry().metrics().path("heldout");
             assertThat(median(errA)).as("PDF error (a) as the training pipeline measured it")
                     .isCloseTo(heldPdf.path("pdfErrorA").path("median").asDouble(), within(0.5));
             assertThat(maeModel).as("distance MAE as the training pipeline measured it")

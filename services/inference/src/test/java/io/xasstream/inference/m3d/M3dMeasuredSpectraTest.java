@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.xasstream.common.config.ExecutionDevice;
 import io.xasstream.common.io.SpectrumFileReader;
+import io.xasstream.common.records.ModelTasks;
 import io.xasstream.inference.model.ModelRegistry;
 import io.xasstream.inference.predict.Outcome;
 import io.xasstream.inference.predict.Predictor;
@@ -70,7 +71,7 @@ class M3dMeasuredSpectraTest {
                         : predicted == Math.floor(label) || predicted == Math.ceil(label);
                 float p = ox.getProbabilities().stream().max(Float::compare).orElseThrow();
                 // the oxidation state is judged by its own model's flag (an Fe foil may be unlike fe-k-pdf's data)
-                OodEstimate oxOod = r.getOodByTask().get(Predictor.OXIDATION);
+                OodEstimate oxOod = r.getOodByTask().get(ModelTasks.OXIDATION);
                 assertThat(oxOod).as("%s: the oxidation-state model's own OOD estimate", file).isNotNull();
                 boolean flagged = oxOod.getFlagged();
                 boolean confidentWrong = !right && p >= CONFIDENT && !flagged;
@@ -93,7 +94,7 @@ class M3dMeasuredSpectraTest {
                     + "| OOD-flagged | pipeline's check (Python twin) |%n|---|---|---|---|---|---|%n"));
             for (Map.Entry<String, Tally> e : byElement.entrySet()) {
                 Tally t = e.getValue();
-                var check = registry.find(e.getKey(), "K", Predictor.OXIDATION).orElseThrow().entry().metrics()
+                var check = registry.find(e.getKey(), "K", ModelTasks.OXIDATION).orElseThrow().entry().metrics()
                         .path("measuredDevelopmentCheck");
                 summary.append(String.format(Locale.ROOT, "| %s | %d | %d (%.0f %%) | %d | %d | %d of %d right, %d "
                                 + "confident unflagged wrong |%n", e.getKey(), t.n, t.correct, 100.0 * t.correct / t.n,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.xasstream.common.config.ExecutionDevice;
 import io.xasstream.common.io.SpectrumFile;
 import io.xasstream.common.io.SpectrumFileReader;
+import io.xasstream.common.records.ModelTasks;
 import io.xasstream.core.ReasonCode;
 import io.xasstream.inference.model.ModelRegistry;
 import io.xasstream.schema.result.InferenceResult;
@@ -76,7 +77,7 @@ class PredictorTest {
         assertThat(o.result().getCoordinationNumber()).isNotNull();
         assertThat(o.result().getOxidationState()).isNull();
         assertThat(o.result().getQualityFlags()).contains("SKIPPED_OXIDATION_STATE_GRID_NOT_COVERED");
-        assertThat(o.result().getModels()).noneMatch(m -> m.getTask().equals(Predictor.OXIDATION));
+        assertThat(o.result().getModels()).noneMatch(m -> m.getTask().equals(ModelTasks.OXIDATION));
     }
 
     @Test
