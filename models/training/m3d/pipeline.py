@@ -322,14 +322,21 @@ def theory_shift_data(tag, d, log=log):
 def shift_metrics(fused, info, shift, ei, task, names):
     """Accuracy, ECE and OOD-flagged fraction of a fused classifier on the theory-shift held-out spectra."""
     m = (shift["element"] == ei) & (shift["split"] == 2)
-    o = torch_out(fused, shift["x"][m], names)
+    r, _, _ = classifier_metrics(fused, info, shift["x"][m], shift[task][m], names)
+    return r
+
+
+def classifier_metrics(fused, info, x, labels, names):
+    """n, OOD-flagged fraction, accuracy and ECE of a fused classifier on inputs x with true labels; with its outputs
+    and predicted classes."""
+    o = torch_out(fused, x, names)
     prob = o[names[0]].astype(np.float64)
     cl = info["classes"]
-    lab = shift[task][m]
-    y = np.array(T.class_index(cl, lab))
+    y = np.array(T.class_index(cl, labels))
     pred = np.array(cl)[prob.argmax(1)]
-    return {"n": int(m.sum()), "accuracy": float(np.mean(pred == lab)), "ece": M.ece(prob[y >= 0], y[y >= 0]),
-            "oodFlaggedFraction": float(np.mean(o["ood_score"][:, 0] > info["ood_threshold"]))}
+    r = {"n": int(len(x)), "oodFlaggedFraction": float(np.mean(o["ood_score"][:, 0] > info["ood_threshold"])),
+         "accuracy": float(np.mean(pred == labels)), "ece": M.ece(prob[y >= 0], y[y >= 0])}
+    return r, o, pred
 
 
 def output_names(task):
@@ -355,26 +362,22 @@ def torch_out(module, x, names):
 
 def heldout_metrics(d, fused, info, idx, task, names):
     x = d["x"][idx[2]]
+    if task != "pdf":
+        lab = d[task][idx[2]]
+        r, o, pred = classifier_metrics(fused, info, x, lab, names)
+        r["confusion"] = confusion(lab, pred, info["classes"])
+        if task == "cn":
+            r["within1"] = float(np.mean(np.abs(pred - lab) <= 1))
+        return r, o
     o = torch_out(fused, x, names)
     flagged = o["ood_score"][:, 0] > info["ood_threshold"]
-    r = {"n": int(len(x)), "oodFlaggedFraction": float(flagged.mean())}
-    if task == "pdf":
-        y, yd = d["g2"][idx[2]].astype(np.float64), d["dist"][idx[2]].astype(np.float64)
-        a, b = M.pdf_errors(y, o["pdf_mean"].astype(np.float64))
-        r.update({"pdfErrorA": M.med_iqr(a), "pdfErrorB": M.med_iqr(b),
-                  "pdfCoverage2Sigma": M.coverage(y, o["pdf_mean"], o["pdf_std"]),
-                  "distanceMae": float(np.mean(np.abs(o["distance_mean"][:, 0] - yd))),
-                  "distanceCoverage2Sigma": M.coverage(yd, o["distance_mean"][:, 0], o["distance_std"][:, 0])})
-    else:
-        prob = o[names[0]].astype(np.float64)
-        cl = info["classes"]
-        y = np.array(T.class_index(cl, d[task][idx[2]]))
-        pred = np.array(cl)[prob.argmax(1)]
-        r.update({"accuracy": float(np.mean(pred == d[task][idx[2]])),
-                  "ece": M.ece(prob[y >= 0], y[y >= 0]),
-                  "confusion": confusion(d[task][idx[2]], pred, cl)})
-        if task == "cn":
-            r["within1"] = float(np.mean(np.abs(pred - d[task][idx[2]]) <= 1))
+    y, yd = d["g2"][idx[2]].astype(np.float64), d["dist"][idx[2]].astype(np.float64)
+    a, b = M.pdf_errors(y, o["pdf_mean"].astype(np.float64))
+    r = {"n": int(len(x)), "oodFlaggedFraction": float(flagged.mean()),
+         "pdfErrorA": M.med_iqr(a), "pdfErrorB": M.med_iqr(b),
+         "pdfCoverage2Sigma": M.coverage(y, o["pdf_mean"], o["pdf_std"]),
+         "distanceMae": float(np.mean(np.abs(o["distance_mean"][:, 0] - yd))),
+         "distanceCoverage2Sigma": M.coverage(yd, o["distance_mean"][:, 0], o["distance_std"][:, 0])}
     return r, o
 
 
