@@ -302,8 +302,8 @@ public final class Predictor {
                 }
                 case ModelTasks.CN -> b.setCoordinationNumber(Estimates.classes(entry.classes(), o.get("probabilities"),
                         o.get("probability_std")));
-                case ModelTasks.OXIDATION -> b.setOxidationState(Estimates.classes(entry.classes(), o.get("probabilities"),
-                        o.get("probability_std")));
+                case ModelTasks.OXIDATION -> b.setOxidationState(Estimates.classes(entry.classes(),
+                        o.get("probabilities"), o.get("probability_std")));
                 default -> flags.add("UNKNOWN_TASK_" + entry.task().toUpperCase(Locale.ROOT));
             }
             if (o.containsKey("ood_score") && entry.ood() != null) {
@@ -328,7 +328,8 @@ public final class Predictor {
         if (provenance.energyShift() != 0.0) {
             flags.add("CALIBRATED_BY_REFERENCE");
         }
-        b.setModels(refs).setOod(ood).setOodByTask(oodByTask).setQualityFlags(flags).setPreprocessing(preprocessing(provenance, in));
+        b.setModels(refs).setOod(ood).setOodByTask(oodByTask).setQualityFlags(flags)
+                .setPreprocessing(preprocessing(provenance, in));
         return b.build();
     }
 

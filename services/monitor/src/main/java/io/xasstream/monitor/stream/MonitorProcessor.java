@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One result at a time, per sample: append it to the history, move both windows, run each detector on the
- * quantities whose model trusts the spectrum, and forward alerts and the new OperandoState at once (no punctuation: an alert leaves with the result
- * that triggered it).
+ * quantities whose model trusts the spectrum, and forward alerts and the new OperandoState at once (no punctuation:
+ * an alert leaves with the result that triggered it).
  */
 final class MonitorProcessor implements Processor<String, InferenceResult, String, SpecificRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorProcessor.class);
