@@ -76,22 +76,23 @@ def fit_ood(xs_std, k=20):
     return mean, comps, var[:k], res_power
 
 
-class FusedCN(nn.Module):
-    """spectrum [B, n_grid] -> cn_probabilities, cn_probability_std [B, n_classes]: each member's softmax of
-    logits / T (temperature from validation), mean and population std over members."""
+class FusedClassifier(nn.Module):
+    """spectrum [B, n] -> probabilities [B, C] (mean over members of softmax(logits / T), temperature from
+    validation), their population std over members, and ood_score [B, 1] (OODScore of the standardised input)."""
 
-    def __init__(self, members, x_mean, x_std, temperature):
+    def __init__(self, members, x_mean, x_std, temperature, ood):
         super().__init__()
         self.members = nn.ModuleList(members)
         self.register_buffer("x_mean", _c(x_mean))
         self.register_buffer("x_std", _c(x_std))
         self.register_buffer("inv_t", _c([1.0 / temperature]))
+        self.ood = OODScore(*ood)
 
     def forward(self, spectrum):
         x = (spectrum - self.x_mean) / self.x_std
         p = torch.stack([torch.softmax(m(x) * self.inv_t, dim=1) for m in self.members])
         mean = p.mean(0)
-        return mean, torch.sqrt(((p - mean) ** 2).mean(0))
+        return mean, torch.sqrt(((p - mean) ** 2).mean(0)), self.ood(x)
 
 
 def export(module, n_grid, path, output_names):

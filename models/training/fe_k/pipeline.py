@@ -189,13 +189,13 @@ def build_fused(data_dir, chosen, cal):
     ood = fuse.fit_ood(p.sx(tr["x"]))
     pdf = fuse.FusedPDF(load_members("pdf", chosen["pdf"], n_in, len(classes)), p.sx.mean, p.sx.std,
                         p.sg.mean, p.sg.std, p.sd.mean, p.sd.std, cal["g2_scale"], cal["dist_scale"], ood).eval()
-    cn = fuse.FusedCN(load_members("cn", chosen["cn"], n_in, len(classes)), p.sx.mean, p.sx.std,
-                      cal["temperature"]).eval()
+    cn = fuse.FusedClassifier(load_members("cn", chosen["cn"], n_in, len(classes)), p.sx.mean, p.sx.std,
+                              cal["temperature"], ood).eval()
     return pdf, cn, p, tr, va, classes
 
 
 PDF_OUTPUTS = ("pdf_mean", "pdf_std", "distance_mean", "distance_std", "ood_score")
-CN_OUTPUTS = ("cn_probabilities", "cn_probability_std")
+CN_OUTPUTS = ("cn_probabilities", "cn_probability_std", "ood_score")
 
 
 def onnx_file(model_id):

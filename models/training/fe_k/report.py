@@ -271,6 +271,14 @@ def manifest_entry_common(model_id, file, pre, grid, card, R):
             "card": "fe-k/" + os.path.basename(card)}
 
 
+def ood_block(R):
+    """Both Fe graphs score the same standardised input with the same OODScore, so they share one threshold."""
+    return {"threshold": R["ood_threshold"], "percentile": 99.0,
+            "method": "Mahalanobis-type distance of the standardised input: PCA whitening (top %d components) plus "
+                      "the residual power outside them, normalised by k+1; threshold = 99th percentile over the "
+                      "training inputs; flagged when ood_score > threshold" % R["ood_k"]}
+
+
 def write_manifest(R, pre, grid):
     pdf_file, cn_file = R["files"]["fe-k-pdf"], R["files"]["fe-k-cn"]
     h, v, k = R["heldout"], R["validation"], R["knn"]
@@ -283,11 +291,7 @@ def write_manifest(R, pre, grid):
                           "definition": "G2 wACSF shifted, Z-weighted, XANESNET: sum_j Z_j fc(r_j) "
                                         "exp(-eta (r_j - r_k)^2), all atoms but Fe (H included), r_j < 6 A, "
                                         "fc = (cos(pi r/6)+1)/2"},
-                "ood": {"threshold": R["ood_threshold"], "percentile": 99.0,
-                        "method": "Mahalanobis-type distance of the standardised input: PCA whitening (top %d "
-                                  "components) plus the residual power outside them, normalised by k+1; threshold "
-                                  "= 99th percentile over the training inputs; flagged when ood_score > threshold"
-                                  % R["ood_k"]},
+                "ood": ood_block(R),
                 "calibration": {"pdfStdScale": R["calibration"]["g2_scale"],
                                 "distanceStdScale": R["calibration"]["dist_scale"],
                                 "note": "std = sqrt(mean member variance + variance of member means) x scale; "
@@ -312,7 +316,9 @@ def write_manifest(R, pre, grid):
     cn.update({"task": "coordination_number",
                "architecture": "%s deep ensemble, %d bootstrap members, softmax, temperature %.3f"
                % (R["chosen"]["cn"].upper(), R["n_members"], R["calibration"]["temperature"]),
-               "outputs": {"probabilities": "cn_probabilities", "probability_std": "cn_probability_std"},
+               "outputs": {"probabilities": "cn_probabilities", "probability_std": "cn_probability_std",
+                           "ood_score": "ood_score"},
+               "ood": ood_block(R),
                "classes": [str(c) for c in R["classes"]],
                "label": "first-shell CN = number of non-H atoms within 1.15 x (r_cov(Fe)=1.32 + r_cov(X)) A, "
                         "Cordero covalent radii",
@@ -501,9 +507,11 @@ def write_cn_card(R, pre, grid, path):
         "`fe-k/fe-k-cn-%s.onnx`: one ONNX graph (opset %d, dynamic batch) holding a deep ensemble of %d bootstrap "
         "%s classifiers. Input `spectrum` float32 [batch, %d]; outputs `cn_probabilities` and `cn_probability_std` "
         "[batch, %d] over classes %s: the mean of the members' softmax(logits / T) and their population std, "
-        "T = %.3f (temperature scaling on validation, kept only if it lowers validation ECE)."
+        "T = %.3f (temperature scaling on validation, kept only if it lowers validation ECE); and `ood_score` "
+        "[batch, 1], the same out-of-distribution score and threshold (%.3f) as fe-k-pdf, so that the service can "
+        "tell when the spectrum is unlike these complexes and let another model answer (a metal foil or an oxide)."
         % (R["version"], R["opset"], R["n_members"], R["chosen"]["cn"].upper(), grid["count"], len(R["classes"]),
-           ", ".join(str(c) for c in R["classes"]), R["calibration"]["temperature"]),
+           ", ".join(str(c) for c in R["classes"]), R["calibration"]["temperature"], R["ood_threshold"]),
         "",
         "Label (exactly as issue 4): number of non-H atoms within 1.15 × (r_cov(Fe) = 1.32 Å + r_cov(X)), Cordero "
         "covalent radii. Note that η⁵-cyclopentadienyl and other π ligands count every bonded carbon, so CN 7–10 "

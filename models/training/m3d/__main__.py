@@ -95,6 +95,20 @@ def record_block(bt, facts, cost_key, **labels):
     return facts
 
 
+def record_wall(tag, stage, seconds):
+    """Save (for a later `card`) how long this exporting run took and, kept from the last `all` run when this one
+    only exported, how long the run that trained the members took."""
+    path = P.result_path(tag, "wall")
+    old = {}
+    if os.path.exists(path):
+        with open(path) as fh:
+            old = json.load(fh)
+    wall = {"stage": stage, "seconds": seconds,
+            "trainingRunSeconds": seconds if stage == "all" else old.get("trainingRunSeconds")}
+    P.save_json(wall, path)
+    return wall
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("stage", choices=["all", "generate", "check", "compare", "curve", "train", "export", "card"])
@@ -147,24 +161,23 @@ def main(argv=None):
             gen = json.load(fh)
         gen["rejected"] = int(np.sum(d["rejected"]))
         R, files, full = P.export_all(tag, d, cmp_["choice"], gen, quick=a.quick)
-        wall = time.time() - t0
-        P.save_json({"stage": a.stage, "seconds": wall}, P.result_path(tag, "wall"))  # for a later `card`
+        wall = record_wall(tag, a.stage, time.time() - t0)
         finish(tag, d, R, files, full, cmp_, wall, a.quick, plot_calibration=True)
     if a.stage == "card":   # card + manifest again from the saved export results (no retraining, no re-export)
         with open(P.result_path(tag, "export")) as fh:
             R = json.load(fh)
         full = {tuple(k.split("/")): v for k, v in R["metrics"].items()}
         files = {(el, t): os.path.join(P.OUT, "%s-%s.onnx" % (P.model_id(el, t), P.VERSION))
-                 for el in sampler.ELEMENTS for t in P.TASKS if P.served(el, t)}
-        wall = None   # wall time of the run that exported these models, when it was recorded
+                 for el in sampler.ELEMENTS for t in P.TASKS}
+        wall = {}   # wall times of the runs that trained and exported these models, where recorded
         if os.path.exists(P.result_path(tag, "wall")):
             with open(P.result_path(tag, "wall")) as fh:
-                wall = json.load(fh)["seconds"]
+                wall = json.load(fh)
         finish(tag, d, R, files, full, cmp_, wall, a.quick, plot_calibration=False)
     P.log("stage %s done in %.0f s" % (a.stage, time.time() - t0))
 
 
-def finish(tag, d, R, files, full, cmp_, wall_s, quick, plot_calibration=True):
+def finish(tag, d, R, files, full, cmp_, wall, quick, plot_calibration=True):
     gen_path = P.result_path(tag, "generation")
     with open(gen_path) as fh:
         gen = json.load(fh)
@@ -186,7 +199,7 @@ def finish(tag, d, R, files, full, cmp_, wall_s, quick, plot_calibration=True):
                             "oxidation state, simulated held-out, 9 elements")
     sizes = {x: os.path.getsize(os.path.join(P.OUT, x)) for x in sorted(os.listdir(P.OUT))
              if os.path.isfile(os.path.join(P.OUT, x)) and not x.endswith(".md")}
-    RP.write_card(R, files, full, cmp_, lc, wall_s, sizes)
+    RP.write_card(R, files, full, cmp_, lc, wall, sizes)
     entries = RP.manifest_entries(R, files, full)
     if not quick:
         RP.write_manifest(entries)

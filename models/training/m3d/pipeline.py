@@ -12,7 +12,6 @@ import time
 
 import numpy as np
 import torch
-from torch import nn
 
 from fe_k import fuse as FF
 from fe_k import metrics as M
@@ -169,25 +168,6 @@ def train_ensembles(tag, choice, log=log):
 
 # ------------------------------------------------------------------------------------------------ fusion
 
-class FusedClassifier(nn.Module):
-    """spectrum [B, n] -> probabilities [B, C] (mean over members of softmax(logits / T)), their population std,
-    ood_score [B, 1] (PCA-Mahalanobis of the standardised input, fe_k.fuse.OODScore)."""
-
-    def __init__(self, members, x_mean, x_std, temperature, ood):
-        super().__init__()
-        self.members = nn.ModuleList(members)
-        self.register_buffer("x_mean", FF._c(x_mean))
-        self.register_buffer("x_std", FF._c(x_std))
-        self.register_buffer("inv_t", FF._c([1.0 / temperature]))
-        self.ood = FF.OODScore(*ood)
-
-    def forward(self, spectrum):
-        x = (spectrum - self.x_mean) / self.x_std
-        p = torch.stack([torch.softmax(m(x) * self.inv_t, dim=1) for m in self.members])
-        mean = p.mean(0)
-        return mean, torch.sqrt(((p - mean) ** 2).mean(0)), self.ood(x)
-
-
 def fit_temperature(logits_list, y):
     ok = y >= 0
     grid = np.exp(np.linspace(np.log(0.5), np.log(16.0), 101))
@@ -278,7 +258,7 @@ def build_fused(tag, d, mode, ei, task, shift=None):
             ys = np.array(T.class_index(classes, shift[task][m]))
             t = fit_temperature(predict(nets, task, torch.tensor(p.sx(shift["x"][m].astype(np.float64)),
                                                                  dtype=torch.float32)), ys)
-        fused = FusedClassifier(nets, p.sx.mean, p.sx.std, t, ood)
+        fused = FF.FusedClassifier(nets, p.sx.mean, p.sx.std, t, ood)
         info["temperature"] = t
     fused.eval()
     with torch.no_grad():
@@ -349,11 +329,6 @@ def model_id(el, task):
     return "m3d-%s-k-%s" % (el.lower(), {"ox": "ox", "cn": "cn", "pdf": "pdf"}[task])
 
 
-def served(el, task):
-    """Fe: only the oxidation-state model (fe-k-cn / fe-k-pdf of issue 4 serve the others)."""
-    return not (el == "Fe" and task != "ox")
-
-
 def torch_out(module, x, names):
     with torch.no_grad():
         o = module(torch.tensor(np.asarray(x), dtype=torch.float32))
@@ -389,7 +364,7 @@ def confusion(y, pred, cl):
 # ------------------------------------------------------------------------------------------------ measured
 
 def reference_rows(models):
-    """Measured spectra of the served elements through xasprep exactly as Java will do (development check)."""
+    """Measured spectra of the covered elements through xasprep exactly as Java will do (development check)."""
     rows = []
     with open(os.path.join(REF_DIR, "labels.csv")) as fh:
         labels = list(csv.DictReader(fh))
@@ -451,8 +426,6 @@ def export_all(tag, d, choice, gen_facts, log=log, quick=False):
                 full[(el, task)]["_y"] = np.array(T.class_index(cl, d[task][idx[2]]))
             models[(el, task)] = (fused, info)
             log("%s %s (%s): %s" % (el, task, choice[task], {k: v for k, v in hm.items() if k != "confusion"}))
-            if not served(el, task):
-                continue
             mid = model_id(el, task)
             path = os.path.join(OUT, "%s-%s.onnx" % (mid, VERSION))
             FF.export(fused, d["x"].shape[1], path, names)
@@ -500,11 +473,9 @@ def write_heldout_fixture(d, models, per_element=120):
         pick = np.sort(rng.choice(idx, min(per_element, len(idx)), replace=False))
         xs = d["x"][pick].astype(np.float32)
         xr = np.array([_round6(r) for r in xs], np.float32)
-        entry = {"modelIds": {t: model_id(el, t) for t in TASKS if served(el, t)},
+        entry = {"modelIds": {t: model_id(el, t) for t in TASKS},
                  "oxidationState": d["ox"][pick].tolist(), "coordinationNumber": d["cn"][pick].tolist()}
         for task in ("ox", "cn"):
-            if not served(el, task):
-                continue
             fused, info = models[(el, task)]
             prob = torch_out(fused, xr, output_names(task))[output_names(task)[0]]
             pred = np.array(info["classes"])[prob.argmax(1)]

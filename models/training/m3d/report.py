@@ -193,7 +193,16 @@ def _pct(v):
     return "—" if v is None or (isinstance(v, float) and np.isnan(v)) else "%.1f %%" % (100 * v)
 
 
-def write_card(R, files, full, compare, lc, wall_s, sizes):
+def _wall_text(wall):
+    def sec(v):
+        return "%.0f s" % v if v is not None else "an unrecorded time"
+    if wall.get("stage") == "all":
+        return "the run that trained and exported these models took %s" % sec(wall.get("seconds"))
+    return "the run that trained these members took %s, the one that last exported them %s" % (
+        sec(wall.get("trainingRunSeconds")), sec(wall.get("seconds")))
+
+
+def write_card(R, files, full, compare, lc, wall, sizes):
     L = []
     add = L.append
     gen = R["generation"]
@@ -201,10 +210,9 @@ def write_card(R, files, full, compare, lc, wall_s, sizes):
     add("")
     add("Issue 5. Trained **only on physics simulations** (FEFF 8.5L + edge model + beamline realism); the measured "
         "reference spectra appear below only as a development check. Everything here is written by `%s`%s on 2 CPU "
-        "cores: data generation %.0f s (FEFF %.0f s); the run that exported these models took %s (every stage "
-        "reuses what is cached, shards and trained members alike, and computes only what is missing)." % (
-            COMMAND, " `--quick`" if R.get("quick") else "", gen["seconds"], gen["feff_seconds"],
-            "%.0f s" % wall_s if wall_s is not None else "an unrecorded time"))
+        "cores: data generation %.0f s (FEFF %.0f s); %s (every stage reuses what is cached, shards and trained "
+        "members alike, and computes only what is missing)." % (
+            COMMAND, " `--quick`" if R.get("quick") else "", gen["seconds"], gen["feff_seconds"], _wall_text(wall)))
     add("")
     add("## Data")
     add("")
@@ -342,8 +350,10 @@ def write_card(R, files, full, compare, lc, wall_s, sizes):
             _pct(c["theoryShift"]["accuracy"]), p["pdfErrorA"]["median"], p["distanceMae"],
             _pct(o["oodFlaggedFraction"])))
     add("")
-    add("PDF error (a) = 100 Σ|ŷ−y| / Σ|y| per spectrum (median). Fe CN and PDF are evaluated here but **not served** "
-        "(the issue-4 models `fe-k-cn` / `fe-k-pdf` serve them).")
+    add("PDF error (a) = 100 Σ|ŷ−y| / Σ|y| per spectrum (median). For Fe CN and PDF the issue-4 models `fe-k-cn` / "
+        "`fe-k-pdf` (FDMNES complexes) are served beside these: per spectrum the service lets the model whose own OOD "
+        "score is the smaller fraction of its threshold answer, so molecular complexes go to `fe-k-*` and oxides, "
+        "sulfides and metals to `m3d-fe-k-*`.")
     add("")
     add("![learning curve](plots/learning_curve.png)")
     add("")

@@ -35,10 +35,13 @@ class HotSwapIT {
     @Test
     void announcedVersionTakesOverWithoutGapOrDoubleAnswers(@TempDir Path tmp) throws Exception {
         Path v2 = ManifestCopies.withVersion(tmp, "2.0.0-hotswap");
-        JsonNode announced = ManifestCopies.firstModel(v2);
-        String swapped = announced.get("id").asText();
+        // the Fe oxidation-state model: the one Fe model without a rival for its task, so it answers every spectrum
+        // (Fe CN and PDF go to whichever of two models finds the spectrum more typical)
+        String swapped = "m3d-fe-k-ox";
+        JsonNode announced = ManifestCopies.model(v2, swapped);
         // served models have versions of their own; only the announced model's version changes
-        String oldVersion = ManifestCopies.firstModel(Spectra.repo("models/manifest.json")).get("version").asText();
+        String oldVersion = ManifestCopies.model(Spectra.repo("models/manifest.json"), swapped).get("version")
+                .asText();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); XasMetrics metrics = new XasMetrics("it")) {
             // two sessions per model: batches of 64 are split across them while the new set loads beside the live one
             XasConfig config = InferenceServiceITSupport.configure(kafka, "inference.max-batch", "64",

@@ -30,4 +30,13 @@ final class ManifestCopies {
     static JsonNode firstModel(Path manifest) throws Exception {
         return new ObjectMapper().readTree(manifest.toFile()).get("models").get(0);
     }
+
+    static JsonNode model(Path manifest, String id) throws Exception {
+        for (JsonNode m : new ObjectMapper().readTree(manifest.toFile()).get("models")) {
+            if (m.get("id").asText().equals(id)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException(manifest + " has no model " + id);
+    }
 }

@@ -113,10 +113,9 @@ public final class ModelRegistry implements AutoCloseable {
         return models;
     }
 
-    /** The model serving a task for an element and edge, if any. */
-    public Optional<LoadedModel> find(String element, String edge, String task) {
-        return models.stream().filter(m -> m.entry().element().equalsIgnoreCase(element)
-                && m.entry().edge().equalsIgnoreCase(edge) && m.entry().task().equals(task)).findFirst();
+    /** The model with this manifest id, if loaded. */
+    public Optional<LoadedModel> byId(String id) {
+        return models.stream().filter(m -> m.entry().id().equals(id)).findFirst();
     }
 
     /** Every model for an element and edge. */

@@ -32,7 +32,8 @@ import java.util.Map;
 
 /**
  * Spectra → InferenceResults: each spectrum is preprocessed as each of its models' manifests say, then every model
- * runs once on the whole batch, and the outputs are assembled with uncertainties and provenance.
+ * runs once on the whole batch, and the outputs are assembled with uncertainties and provenance; where two models
+ * serve one task, {@link Routing} picks the one that answers for each spectrum.
  */
 public final class Predictor {
     /** Grid ids by grid: formatted once per grid, not once per result. */
@@ -238,6 +239,7 @@ public final class Predictor {
         }
         Map<ModelManifest.Input, Object> byInput = new HashMap<>();
         Map<LoadedModel, PreprocessedSpectrum> out = new LinkedHashMap<>();
+        Map<String, SpectrumRejectedException> refusedByTask = new LinkedHashMap<>();
         SpectrumRejectedException first = null;
         for (LoadedModel m : models) {
             Object p = byInput.get(m.entry().input());
@@ -261,12 +263,18 @@ public final class Predictor {
                 // says which task is missing and why; only a spectrum no model can take is refused.
                 SpectrumRejectedException e = (SpectrumRejectedException) p;
                 first = first == null ? e : first;
-                skipped.add("SKIPPED_" + m.entry().task().toUpperCase(Locale.ROOT) + "_" + e.reason().name());
+                refusedByTask.putIfAbsent(m.entry().task(), e);
             }
         }
         if (out.isEmpty()) {
             throw first;
         }
+        // A task is missing only when none of its models could take the spectrum.
+        refusedByTask.forEach((task, e) -> {
+            if (out.keySet().stream().noneMatch(m -> m.entry().task().equals(task))) {
+                skipped.add("SKIPPED_" + task.toUpperCase(Locale.ROOT) + "_" + e.reason().name());
+            }
+        });
         return out;
     }
 
@@ -284,13 +292,18 @@ public final class Predictor {
         OodEstimate ood = null;
         Map<String, OodEstimate> oodByTask = new LinkedHashMap<>();
         PreprocessedSpectrum provenance = null;
-        for (Map.Entry<LoadedModel, PreprocessedSpectrum> e : prepared.entrySet()) {
-            ModelManifest.Entry entry = e.getKey().entry();
-            Map<String, float[]> o = outputs.get(e.getKey()).get(row);
+        List<Routing.Candidate<LoadedModel>> bids = new ArrayList<>(prepared.size());
+        for (LoadedModel m : prepared.keySet()) {
+            float[] score = outputs.get(m).get(row).get("ood_score");
+            bids.add(new Routing.Candidate<>(m, m.entry(), score == null ? Double.NaN : score[0]));
+        }
+        for (LoadedModel model : Routing.answering(bids).values()) {
+            ModelManifest.Entry entry = model.entry();
+            Map<String, float[]> o = outputs.get(model).get(row);
             refs.add(ModelRef.newBuilder().setTask(entry.task()).setId(entry.id()).setVersion(entry.version())
                     .setSha256(entry.sha256()).build());
             if (provenance == null || ModelTasks.PDF.equals(entry.task())) {
-                provenance = e.getValue();
+                provenance = prepared.get(model);
             }
             switch (entry.task()) {
                 case ModelTasks.PDF -> {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.xasstream.common.config.ExecutionDevice;
 import io.xasstream.common.io.SpectrumFile;
 import io.xasstream.common.io.SpectrumFileReader;
-import io.xasstream.common.records.ModelTasks;
 import io.xasstream.core.edges.Edge;
 import io.xasstream.core.preprocess.Preprocessor;
 import io.xasstream.inference.model.LoadedModel;
@@ -17,6 +16,7 @@ import io.xasstream.inference.predict.SpectrumInput;
 import io.xasstream.inference.predict.SpectrumInputs;
 import io.xasstream.schema.result.ClassEstimate;
 import io.xasstream.schema.result.InferenceResult;
+import io.xasstream.schema.result.ModelRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,7 +47,7 @@ class FeHeldOutEvaluationTest {
     void heldOutMetricsAreCalibratedAndReproduceTheTrainingPipelinesNumbers() throws Exception {
         try (ModelRegistry registry = ModelRegistry.load(ROOT.resolve("models/manifest.json"), ExecutionDevice.CPU,
                 0)) {
-            LoadedModel pdfModel = registry.find("Fe", "K", ModelTasks.PDF).orElseThrow();
+            LoadedModel pdfModel = registry.byId("fe-k-pdf").orElseThrow();
             List<Pair> test = pairs("test");
             List<Pair> train = pairs("train");
             assertThat(test).hasSize(250);
@@ -62,6 +62,10 @@ class FeHeldOutEvaluationTest {
             }
             List<Outcome> outcomes = predictor.predict(inputs);
             assertThat(outcomes).allMatch(Outcome::isResult);
+            // Fe CN and PDF have a second model each (m3d-fe-k-*, oxides and metals): every complex here must still be
+            // answered by the models this evaluation is about
+            assertThat(outcomes).allSatisfy(o -> assertThat(o.result().getModels()).extracting(ModelRef::getId)
+                    .contains("fe-k-pdf", "fe-k-cn").doesNotContain("m3d-fe-k-pdf", "m3d-fe-k-cn"));
 
             int n = test.size();
             double[][] y = new double[n][];
@@ -95,7 +99,7 @@ class FeHeldOutEvaluationTest {
             var knnK = pdfModel.entry().metrics().path("knnHeldout").path("k");
             int kPdf = knnK.path("pdf").asInt();
             int kDist = knnK.path("distance").asInt();
-            int kCn = registry.find("Fe", "K", ModelTasks.CN).orElseThrow().entry().metrics().path("knnHeldout")
+            int kCn = registry.byId("fe-k-cn").orElseThrow().entry().metrics().path("knnHeldout")
                     .path("k").asInt();
             assertThat(List.of(kPdf, kDist, kCn)).as("k from the manifest").allMatch(k -> k > 0);
             double[][] xtr = new double[train.size()][];
@@ -175,7 +179,7 @@ class FeHeldOutEvaluationTest {
             assertThat(distCoverage).as("distance 2-sigma coverage").isBetween(0.90, 0.98);
             assertThat(ece).as("CN ECE").isLessThanOrEqualTo(0.05);
             var heldPdf = pdfModel.entry().metrics().path("heldout");
-            var heldCn = registry.find("Fe", "K", ModelTasks.CN).orElseThrow().entry().metrics().path("heldout");
+            var heldCn = registry.byId("fe-k-cn").orElseThrow().entry().metrics().path("heldout");
             assertThat(median(errA)).as("PDF error (a) as the training pipeline measured it")
                     .isCloseTo(heldPdf.path("pdfErrorA").path("median").asDouble(), within(0.5));
             assertThat(maeModel).as("distance MAE as the training pipeline measured it")

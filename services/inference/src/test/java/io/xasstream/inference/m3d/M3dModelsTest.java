@@ -96,24 +96,15 @@ class M3dModelsTest {
             assertThat(oxAccuracy).as("%s oxidation state", e.getKey())
                     .isCloseTo(el.get("sampleAccuracy_ox").asDouble(), within(1e-9));
             JsonNode oxHeld = ox.entry().metrics().path("heldout");
-            String cnCell = "–";
-            String cnGoal = "–";
-            String cnSample = "–";
-            JsonNode cnId = el.get("modelIds").get("cn");
-            LoadedModel cn = cnId == null ? null : registry.models().stream()
-                    .filter(m -> m.entry().id().equals(cnId.asText())).findFirst().orElse(null);
-            if (cn != null) {
-                double cnAccuracy = accuracy(cn, x, el.get("coordinationNumber"));
-                assertThat(cnAccuracy).as("%s CN", e.getKey())
-                        .isCloseTo(el.get("sampleAccuracy_cn").asDouble(), within(1e-9));
-                JsonNode cnHeld = cn.entry().metrics().path("heldout");
-                cnCell = String.format(Locale.ROOT, "%.1f %% (%d)", 100 * cnHeld.path("accuracy").asDouble(),
-                        cnHeld.path("n").asInt());
-                cnGoal = cnHeld.path("accuracy").asDouble() >= 0.90 ? "met" : "NOT MET";
-                cnSample = String.format(Locale.ROOT, "%.1f %%", 100 * cnAccuracy);
-            } else {
-                cnCell = "served by fe-k-cn (issue 4)";
-            }
+            LoadedModel cn = model(el.get("modelIds").get("cn").asText());
+            double cnAccuracy = accuracy(cn, x, el.get("coordinationNumber"));
+            assertThat(cnAccuracy).as("%s CN", e.getKey())
+                    .isCloseTo(el.get("sampleAccuracy_cn").asDouble(), within(1e-9));
+            JsonNode cnHeld = cn.entry().metrics().path("heldout");
+            String cnCell = String.format(Locale.ROOT, "%.1f %% (%d)", 100 * cnHeld.path("accuracy").asDouble(),
+                    cnHeld.path("n").asInt());
+            String cnGoal = cnHeld.path("accuracy").asDouble() >= 0.90 ? "met" : "NOT MET";
+            String cnSample = String.format(Locale.ROOT, "%.1f %%", 100 * cnAccuracy);
             table.append(String.format(Locale.ROOT, "| %s | %.1f %% (%d) | %s | %s | %s | %.1f %% / %s |%n",
                     e.getKey(), 100 * oxHeld.path("accuracy").asDouble(), oxHeld.path("n").asInt(),
                     oxHeld.path("accuracy").asDouble() >= 0.95 ? "met" : "NOT MET", cnCell, cnGoal,

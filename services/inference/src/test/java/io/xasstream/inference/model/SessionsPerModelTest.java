@@ -18,9 +18,9 @@ class SessionsPerModelTest {
     void aBatchSplitAcrossThreeSessionsEqualsTheOneSessionAnswerRowByRow() throws Exception {
         try (ModelRegistry one = ModelRegistry.load(MANIFEST, new SessionSettings(ExecutionDevice.CPU, 1, 1));
              ModelRegistry three = ModelRegistry.load(MANIFEST, new SessionSettings(ExecutionDevice.CPU, 1, 3))) {
-            for (String task : new String[] {"pdf", "coordination_number"}) {
-                LoadedModel single = one.find("Fe", "K", task).orElseThrow();
-                LoadedModel split = three.find("Fe", "K", task).orElseThrow();
+            for (String id : new String[] {"fe-k-pdf", "fe-k-cn"}) {
+                LoadedModel single = one.byId(id).orElseThrow();
+                LoadedModel split = three.byId(id).orElseThrow();
                 assertThat(split.sessions()).isEqualTo(3);
 
                 // Given 101 distinct inputs (not a multiple of three: the parts differ in size)
@@ -39,7 +39,7 @@ class SessionsPerModelTest {
                         float[] a = actual.get(output)[r];
                         assertThat(a).hasSameSizeAs(e);
                         for (int k = 0; k < e.length; k++) {
-                            assertThat(a[k]).as("%s %s row %d [%d]", task, output, r, k)
+                            assertThat(a[k]).as("%s %s row %d [%d]", id, output, r, k)
                                     .isCloseTo(e[k], org.assertj.core.data.Offset.offset(1e-5f * (1 + Math.abs(e[k]))));
                         }
                     }

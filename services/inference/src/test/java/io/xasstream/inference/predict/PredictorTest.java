@@ -9,6 +9,7 @@ import io.xasstream.common.records.ModelTasks;
 import io.xasstream.core.ReasonCode;
 import io.xasstream.inference.model.ModelRegistry;
 import io.xasstream.schema.result.InferenceResult;
+import io.xasstream.schema.result.ModelRef;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -49,7 +50,7 @@ class PredictorTest {
     void eachTaskCarriesItsOwnModelsOodEstimateAndTheOverallFlagIsTheWorstOfThem() {
         InferenceResult r = predict(fe2o3.energy(), fe2o3.mu()).result();
         for (var ref : r.getModels()) {
-            var model = registry.find("Fe", "K", ref.getTask()).orElseThrow();
+            var model = registry.byId(ref.getId()).orElseThrow();
             if (model.entry().ood() == null) {
                 assertThat(r.getOodByTask()).doesNotContainKey(ref.getTask());
                 continue;
@@ -78,6 +79,25 @@ class PredictorTest {
         assertThat(o.result().getOxidationState()).isNull();
         assertThat(o.result().getQualityFlags()).contains("SKIPPED_OXIDATION_STATE_GRID_NOT_COVERED");
         assertThat(o.result().getModels()).noneMatch(m -> m.getTask().equals(ModelTasks.OXIDATION));
+    }
+
+    @Test
+    void twoModelsOfOneTaskGiveOneAnswerFromTheModelThatFindsTheSpectrumMoreTypical() throws Exception {
+        // Given bcc iron, the last frame of the demo's Fe reduction: unlike the FDMNES complexes fe-k-* learnt from,
+        // typical of the metals m3d-fe-k-* learnt from
+        SpectrumFile foil = SpectrumFileReader.read(ROOT.resolve(
+                "services/app/src/main/resources/demo/fe-reduction/fe-reduction-089.xdi"));
+
+        InferenceResult r = predict(foil.energy(), foil.mu()).result();
+
+        // Then each task is answered once, CN and PDF by the m3d models, and the CN is the metal's 8
+        assertThat(r.getModels()).extracting(ModelRef::getTask).doesNotHaveDuplicates();
+        assertThat(r.getModels()).extracting(ModelRef::getId)
+                .contains("m3d-fe-k-cn", "m3d-fe-k-pdf", "m3d-fe-k-ox").doesNotContain("fe-k-cn", "fe-k-pdf");
+        assertThat(r.getCoordinationNumber().getPredicted()).isEqualTo("8");
+        // and the task's OOD estimate is the answering model's
+        assertThat(r.getOodByTask().get(ModelTasks.CN).getThreshold())
+                .isEqualTo(registry.byId("m3d-fe-k-cn").orElseThrow().entry().ood().threshold());
     }
 
     @Test
