@@ -27,9 +27,10 @@ from . import train as T
 ELEMENTS = sampler.ELEMENTS
 OUT = os.path.join(G.REPO, "models", "m3d")
 REF_DIR = os.path.join(os.path.dirname(G.REPO), "shared", "data", "reference-spectra")
-VERSION = "1.5.0"  # 1.1.0: third data block; 1.2.0: theory-randomised copies + theory-shift temperatures;
+VERSION = "1.6.0"  # 1.1.0: third data block; 1.2.0: theory-randomised copies + theory-shift temperatures;
 #                   1.3.0: classifiers are mixed ensembles (per-element + conditioned members); 1.4.0: fourth block;
-#                   1.5.0: fifth block (300 structures x 20 variations), split stable under added blocks
+#                   1.5.0: fifth block (300 structures x 20 variations), split stable under added blocks;
+#                   1.6.0: sixth block (300 x 20)
 N_MEMBERS = 5
 SEED = G.SEED
 TASKS = ("ox", "cn", "pdf")
