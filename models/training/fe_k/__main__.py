@@ -3,6 +3,8 @@
 Stages (each also on its own): grid (kNN on both candidate preprocessings), knn (baseline), compare (MLP vs CNN),
 train (ensembles), export (calibrate, fuse, ONNX, numpy check, evaluate, plots, cards, manifest, parity files).
 `sweep` (not part of `all`, ~13 min): single-member variations of the PDF network on validation (fe_k/sweep.py).
+`ceiling` (not part of `all`, ~3 min): per-spectrum oracle of ensemble vs kNN, a retrieval-augmented network, near
+twins and CN label sensitivity (fe_k/ceiling.py).
 Member weights and intermediate results go to models/training/work/fe_k/ (git-ignored); `--fresh` deletes them."""
 import argparse
 import datetime
@@ -48,6 +50,8 @@ def export_all(data_dir, t_start, chosen, full_run=True):
     ood_threshold = float(np.percentile(ood_train, 99.0))
     xcheck = np.concatenate([va["x"][:64], te["x"][:0]])
     checks = P.export_and_check(pdf, cn, xcheck)
+    from . import ceiling  # reads the ONNX files just written; its numbers go into the cards
+    ceiling_result = ceiling.run(data_dir, P.result_path("ceiling"), P.log)
     val, _ = P.evaluate(pdf, cn, va["x"], va, classes, ood_threshold)
     held, pred = P.evaluate(pdf, cn, te["x"], te, classes, ood_threshold)
     P.log("validation: %s" % val)
@@ -98,7 +102,7 @@ def export_all(data_dir, t_start, chosen, full_run=True):
          "arch_text": {"mlp": "3 × [Linear (%d→256→256→256) + SiLU + dropout 0.1], linear heads" % grid["count"],
                        "cnn": "3 × [Conv1d k5 (16/32/48 ch) + SiLU + MaxPool 2] → Linear 128 → Linear 128 "
                               "(SiLU, dropout 0.1), linear heads"},
-         "onnx_checks": checks, "parity_numpy_onnx_diff": par_diff,
+         "onnx_checks": checks, "parity_numpy_onnx_diff": par_diff, "ceiling": ceiling_result,
          "tried": TRIED + [WHY_KNN % (P.load_result("knn")["heldout"]["pdf_a"]["q1"], held["pdf_a"]["q1"],
                                       held["pdf_a"]["q3"], P.load_result("knn")["heldout"]["pdf_a"]["q3"],
                                       held["pdf_a"]["iqr"], P.load_result("knn")["heldout"]["pdf_a"]["iqr"])],
@@ -155,7 +159,7 @@ def _derivative_e0(data_dir):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m fe_k", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("stage", choices=["all", "grid", "knn", "compare", "train", "export", "sweep"])
+    ap.add_argument("stage", choices=["all", "grid", "knn", "compare", "train", "export", "sweep", "ceiling"])
     ap.add_argument("--data", default=os.path.join(os.path.dirname(data.REPO), "shared", "data", "xanesnet-fe-k"))
     ap.add_argument("--fresh", action="store_true", help="delete cached member weights and results first")
     args = ap.parse_args(argv)
@@ -178,6 +182,9 @@ def main(argv=None):
     if st == "sweep":  # exploration only, not part of `all`
         from . import sweep
         sweep.run(args.data, P.result_path("sweep"), P.log)
+    if st == "ceiling":  # exploration only, not part of `all`; needs the knn stage and the committed ONNX files
+        from . import ceiling
+        ceiling.run(args.data, P.result_path("ceiling"), P.log)
     P.log("%s done in %.1f min" % (st, (time.time() - t0) / 60.0))
     return 0
 

@@ -43,8 +43,9 @@ def cutoff(r):
     return 0.5 * (np.cos(np.pi * r / R_CUT) + 1.0)
 
 
-def labels_from_structure(z, xyz):
-    """dict(g2 [32], cn int, distance float) for one structure."""
+def labels_from_structure(z, xyz, cn_factor=CN_FACTOR):
+    """dict(g2 [32], cn int, distance float) for one structure (cn_factor other than 1.15 only to probe label
+    sensitivity in `fe_k ceiling`)."""
     ife = int(np.flatnonzero(z == 26)[0])
     d = np.linalg.norm(xyz - xyz[ife], axis=1)
     others = np.arange(len(z)) != ife
@@ -53,7 +54,7 @@ def labels_from_structure(z, xyz):
     g2 = (zz[m, None] * cutoff(dd[m])[:, None] * np.exp(-ETA * (dd[m, None] - MU[None, :]) ** 2)).sum(axis=0)
     heavy = zz != 1
     zh, dh = zz[heavy], dd[heavy]
-    limit = CN_FACTOR * (R_COV_FE + np.array([CORDERO[int(k)] for k in zh]))
+    limit = cn_factor * (R_COV_FE + np.array([CORDERO[int(k)] for k in zh]))
     cn = int(np.count_nonzero(dh <= limit))
     return {"g2": g2, "cn": cn, "distance": float(dh.min())}
 

@@ -34,6 +34,13 @@ class LabelTest(unittest.TestCase):
             lab = L.labels_from_structure(np.array([26, 16, 7]), np.array([[0, 0, 0], [r, 0, 0], [0, 0, 1.9]]))
             self.assertEqual(lab["cn"], cn + 1)
 
+    def test_cn_factor_moves_only_the_cutoff(self):
+        # S at 2.65 A lies between 1.10 * 2.37 = 2.607 and 1.15 * 2.37 = 2.7255: counted at 1.15 and 1.20, not at 1.10
+        z, xyz = np.array([26, 16, 7]), np.array([[0, 0, 0], [2.65, 0, 0], [0, 0, 1.9]])
+        cns = [L.labels_from_structure(z, xyz, cn_factor=f)["cn"] for f in (1.10, 1.15, 1.20)]
+        self.assertEqual(cns, [1, 2, 2])
+        self.assertEqual(L.labels_from_structure(z, xyz)["cn"], 2)  # the default is the 1.15
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,176 @@
+"""`python3 -m fe_k ceiling`: how far the issue's goals lie from what the served ensemble, kNN and a retrieval network
+reach on these data. Exploration only: nothing here feeds the served models.
+
+Choices are made on validation, numbers reported on the 250 held-out pairs:
+1. per-spectrum oracle: for each spectrum the better of the served ensemble (the committed ONNX graphs, through the
+   numpy evaluator) and kNN. No gate, blend or selector of the two predictors can beat it.
+2. blend w * kNN + (1 - w) * ensemble, w chosen on validation.
+3. retrieval-augmented network (one member, no bootstrap): the K nearest training spectra's standardised G2,
+   distance, CN one-hot and log spectral distance join the spectrum as inputs, and the output is the kNN prediction
+   plus a learned residual; training rows see leave-one-out neighbours. It can memorise near-duplicates as kNN does
+   and correct elsewhere, the two regimes WHY_KNN in the card describes.
+4. near twins: validation spectra whose nearest training spectrum is in the closest tenth of distances; how much
+   their G2 curves and CN labels still differ says what the spectrum alone does not determine.
+5. CN label sensitivity: held-out complexes whose CN changes when the 1.15 bond factor becomes 1.10 or 1.20.
+Results: work/fe_k/ceiling.json and the log."""
+import copy
+import os
+import time
+
+import numpy as np
+
+from . import data, ensemble as E, knn as KNN, labels as L, metrics as M, nets, onnxcheck, pipeline as P, train as T
+
+RETRIEVAL_K = 8
+RETRIEVAL_EPOCHS = 150
+
+
+def _served(x):
+    """Ensemble G2 mean, distance mean and CN class index from the committed ONNX graphs."""
+    f = {"spectrum": np.asarray(x, dtype=np.float32)}
+    o = onnxcheck.run(P.onnx_file(P.PDF_ID), f)
+    c = onnxcheck.run(P.onnx_file(P.CN_ID), f)
+    return o["pdf_mean"], o["distance_mean"][:, 0], np.argmax(c["cn_probabilities"], 1)
+
+
+def _oracle(ref, classes, net, kn):
+    a_net, a_knn = M.pdf_errors(ref["g2"], net[0])[0], M.pdf_errors(ref["g2"], kn["g2"])[0]
+    e_net, e_knn = np.abs(net[1] - ref["dist"]), np.abs(kn["dist"] - ref["dist"])
+    cn_net, cn_knn = np.asarray(classes)[net[2]], kn["cn"]
+    return {"pdf_a_median": {"ensemble": float(np.median(a_net)), "knn": float(np.median(a_knn)),
+                             "oracle": float(np.median(np.minimum(a_net, a_knn)))},
+            "dist_mae": {"ensemble": float(e_net.mean()), "knn": float(e_knn.mean()),
+                         "oracle": float(np.minimum(e_net, e_knn).mean())},
+            "cn_exact": {"ensemble": float(np.mean(cn_net == ref["cn"])), "knn": float(np.mean(cn_knn == ref["cn"])),
+                         "oracle": float(np.mean((cn_net == ref["cn"]) | (cn_knn == ref["cn"])))}}
+
+
+def _blend(va, te, net_va, net_te, kn_va, kn_te):
+    """w * kNN + (1 - w) * ensemble for the G2 curve and for the distance, each w chosen on validation."""
+    ws = np.linspace(0, 1, 21)
+    pdf = lambda ref, net, kn, w: float(np.median(M.pdf_errors(ref["g2"], w * kn["g2"] + (1 - w) * net[0])[0]))  # noqa
+    dist = lambda ref, net, kn, w: float(np.mean(np.abs(w * kn["dist"] + (1 - w) * net[1] - ref["dist"])))  # noqa
+    w_pdf = float(ws[int(np.argmin([pdf(va, net_va, kn_va, w) for w in ws]))])
+    w_dist = float(ws[int(np.argmin([dist(va, net_va, kn_va, w) for w in ws]))])
+    return {"w_knn": w_pdf, "pdf_a_median": pdf(te, net_te, kn_te, w_pdf),
+            "w_knn_dist": w_dist, "dist_mae": dist(te, net_te, kn_te, w_dist)}
+
+
+def _retrieval(tr, va, te, classes, seed=20261125):
+    import torch
+    torch.manual_seed(seed)
+    sx, sg, sd = T.Standardiser(tr["x"]), T.Standardiser(tr["g2"]), T.Standardiser(tr["dist"][:, None])
+    g, dd = sg(tr["g2"]), sd(tr["dist"][:, None])
+    onehot = np.eye(len(classes))[[classes.index(int(c)) for c in tr["cn"]]]
+    i_tr, d_tr = KNN.neighbours(tr["x"], tr["x"], RETRIEVAL_K, exclude_self=True)
+    scale = float(np.median(d_tr[:, 0]))
+    f32 = lambda a: torch.tensor(np.asarray(a), dtype=torch.float32)  # noqa: E731
+
+    def rows(x, idx, dist):
+        n = len(x)
+        feats = np.concatenate([sx(x), g[idx].reshape(n, -1), dd[idx].reshape(n, -1), onehot[idx].reshape(n, -1),
+                                np.log1p(dist / scale)], 1)
+        # kNN baseline of the residual: mean G2 of the 2 nearest (the kNN k for the PDF), distance of the nearest
+        return f32(feats), f32(g[idx[:, :2]].mean(1)), f32(dd[idx[:, 0]])
+
+    xs, bg_s, bd_s = rows(tr["x"], i_tr, d_tr)
+    sets = {}
+    for name, ref in (("validation", va), ("heldout", te)):
+        i, d = KNN.neighbours(tr["x"], ref["x"], RETRIEVAL_K)
+        sets[name] = rows(ref["x"], i, d) + (ref,)
+    n_in = xs.shape[1]
+    trunk = nets.MLPTrunk(n_in)
+    model = torch.nn.Sequential(trunk, torch.nn.Linear(trunk.n_out, 2 * nets.N_G2 + 2))
+
+    def heads(x, bg, bd):
+        h = model(x)
+        k = nets.N_G2
+        var = torch.nn.functional.softplus(h[:, k:2 * k + 2]) + nets.MIN_VAR
+        return bg + h[:, :k], var[:, :k], bd + h[:, 2 * k + 1:2 * k + 2], var[:, k + 1:]
+
+    def score(name):
+        x, bg, bd, ref = sets[name]
+        model.eval()
+        with torch.no_grad():
+            gm, _, dm, _ = heads(x, bg, bd)
+        gp = gm.numpy() * sg.std + sg.mean
+        dp = dm.numpy()[:, 0] * sd.std[0] + sd.mean[0]
+        return float(np.median(M.pdf_errors(ref["g2"], gp)[0])), float(np.mean(np.abs(dp - ref["dist"])))
+
+    gs, ds = f32(g), f32(dd)
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    n, b = len(xs), 64
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=RETRIEVAL_EPOCHS * ((n + b - 1) // b),
+                                                pct_start=0.1)
+    gen = torch.Generator().manual_seed(seed)
+    best, state, best_ep, t0 = np.inf, None, -1, time.time()
+    for ep in range(RETRIEVAL_EPOCHS):
+        model.train()
+        perm = torch.randperm(n, generator=gen)
+        for s in range(0, n, b):
+            i = perm[s:s + b]
+            gm, gv, dm, dv = heads(xs[i], bg_s[i], bd_s[i])
+            loss = T.bnll(gm, gv, gs[i]).mean() + T.DIST_WEIGHT * T.bnll(dm, dv, ds[i]).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+        pdf_a, mae = score("validation")
+        v = 0.5 * (pdf_a / 22.3 + mae / 0.0213)  # the sweep's criterion
+        if v < best:
+            best, state, best_ep = v, copy.deepcopy(model.state_dict()), ep
+    model.load_state_dict(state)
+    out = {"k": RETRIEVAL_K, "best_epoch": best_ep, "seconds": round(time.time() - t0)}
+    for name in sets:
+        pdf_a, mae = score(name)
+        out[name] = {"pdf_a_median": pdf_a, "dist_mae": mae}
+    return out
+
+
+def _twins(tr, va):
+    idx, d = KNN.neighbours(tr["x"], va["x"], 1)
+    near = d[:, 0] <= np.percentile(d[:, 0], 10)
+    a = M.pdf_errors(va["g2"][near], tr["g2"][idx[near, 0]])[0]
+    return {"n": int(near.sum()), "max_spectral_distance": float(d[near, 0].max()),
+            "median_spectral_distance_all": float(np.median(d[:, 0])),
+            "pdf_a_median": float(np.median(a)), "pdf_a_q3": float(np.percentile(a, 75)),
+            "dist_mae": float(np.mean(np.abs(va["dist"][near] - tr["dist"][idx[near, 0]]))),
+            "cn_differs": float(np.mean(va["cn"][near] != tr["cn"][idx[near, 0]]))}
+
+
+def _label_sensitivity(data_dir):
+    factors = (1.10, 1.20)
+    changed, either = dict.fromkeys(factors, 0), 0
+    files = data.data_files(data_dir, "test")
+    for _, _, fxyz in files:
+        z, xyz, _ = L.read_xyz(fxyz)
+        cn = L.labels_from_structure(z, xyz)["cn"]
+        moved = [L.labels_from_structure(z, xyz, cn_factor=f)["cn"] != cn for f in factors]
+        for f, m in zip(factors, moved):
+            changed[f] += int(m)
+        either += int(any(moved))
+    n = len(files)
+    return {"n": n, "changed_at_1.10": changed[1.10] / n, "changed_at_1.20": changed[1.20] / n,
+            "changed_at_either": either / n}
+
+
+def run(data_dir, out_path, log):
+    tr, va, classes = E.splits(data_dir)
+    te = data.load(data_dir, "test")
+    # the k the knn stage chose on validation (stage `knn` must have run)
+    ks = P.load_result("knn")["ks"]
+    kn = {}
+    for name, ref in (("validation", va), ("heldout", te)):
+        kn[name] = KNN.evaluate(tr, ref, ks, classes)[0]
+    net = {"validation": _served(va["x"]), "heldout": _served(te["x"])}
+    res = {"knn_ks": ks,
+           "oracle": {n: _oracle(ref, classes, net[n], kn[n]) for n, ref in (("validation", va), ("heldout", te))},
+           "blend": _blend(va, te, net["validation"], net["heldout"], kn["validation"], kn["heldout"]),
+           "twins": _twins(tr, va),
+           "cn_label_sensitivity": _label_sensitivity(data_dir)}
+    log("ceiling: oracle (held-out) %s" % res["oracle"]["heldout"])
+    log("ceiling: blend %s; near twins %s; CN labels %s" % (res["blend"], res["twins"], res["cn_label_sensitivity"]))
+    res["retrieval"] = _retrieval(tr, va, te, classes)
+    log("ceiling: retrieval-augmented network %s" % res["retrieval"])
+    P.save_json(res, out_path)
+    return res
