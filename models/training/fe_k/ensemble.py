@@ -21,10 +21,9 @@ class Prepared:
         self.classes = list(classes)
         self.xs, self.xv = T32(self.sx(tr["x"])), T32(self.sx(va["x"]))
         self.noise = T32(train.INPUT_NOISE / self.sx.std)
-        self.ys = {"pdf": (T32(self.sg(tr["g2"])), T32(self.sd(tr["dist"][:, None]))),
-                   "cn": (torch.from_numpy(self._cls(tr["cn"])),)}
-        self.yv = {"pdf": (T32(self.sg(va["g2"])), T32(self.sd(va["dist"][:, None]))),
-                   "cn": (torch.from_numpy(self._cls(va["cn"])),)}
+        structure = lambda s: (T32(self.sg(s["g2"])), T32(self.sd(s["dist"][:, None])))  # noqa: E731
+        self.ys = {"pdf": structure(tr), "cn": (torch.from_numpy(self._cls(tr["cn"])),) + structure(tr)}
+        self.yv = {"pdf": structure(va), "cn": (torch.from_numpy(self._cls(va["cn"])),) + structure(va)}
 
     def _cls(self, cn):
         return np.array([self.classes.index(int(c)) for c in cn], dtype=np.int64)
@@ -65,7 +64,7 @@ def run_jobs(jobs, log, workers=2):
 
 
 def load_member(task, arch, n_in, n_classes, path):
-    m = nets.PDFNet(arch, n_in) if task == "pdf" else nets.CNNet(arch, n_in, n_classes)
+    m = nets.PDFNet(arch, n_in) if task == "pdf" else nets.CNNet(arch, n_in, n_classes, aux=train.AUX_WEIGHT > 0)
     m.load_state_dict(torch.load(path))
     m.eval()
     return m

@@ -65,12 +65,19 @@ class PDFNet(nn.Module):
 
 
 class CNNet(nn.Module):
-    """spectrum -> CN class logits."""
+    """spectrum -> CN class logits; with aux, a G2 + distance head trained beside them and never exported."""
 
-    def __init__(self, arch, n_in, n_classes):
+    def __init__(self, arch, n_in, n_classes, aux=False):
         super().__init__()
         self.trunk = trunk(arch, n_in)
         self.head = nn.Linear(self.trunk.n_out, n_classes)
+        # the CN label turns on bond lengths near a cut-off; regressing the structure might teach the trunk those
+        # lengths (tried, see train.AUX_WEIGHT; off in the served set-up)
+        self.aux = nn.Linear(self.trunk.n_out, N_G2 + 1) if aux else None
 
     def forward(self, x):
         return self.head(self.trunk(x))
+
+    def forward_with_aux(self, x):
+        h = self.trunk(x)
+        return self.head(h), self.aux(h)

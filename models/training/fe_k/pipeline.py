@@ -8,7 +8,7 @@ import time
 import numpy as np
 import torch
 
-from . import data, ensemble as E, fuse, knn, labels as L, metrics as M, onnxcheck
+from . import data, ensemble as E, fuse, knn, labels as L, metrics as M, onnxcheck, train
 
 WORK = os.path.join(data.TRAINING, "work", "fe_k")          # git-ignored: member weights, results
 MODELS = os.path.join(data.REPO, "models")
@@ -81,7 +81,8 @@ def knn_baseline(data_dir):
 # ---------------------------------------------------------------- architecture comparison and ensembles
 
 def member_path(task, arch, seed, bootstrap=True):
-    return os.path.join(WORK, "members", "%s_%s_%s_%d.pt" % (task, arch, "boot" if bootstrap else "full", seed))
+    aux = "_aux%g" % train.AUX_WEIGHT if task == "cn" and train.AUX_WEIGHT > 0 else ""  # the variant's own files
+    return os.path.join(WORK, "members", "%s_%s_%s%s_%d.pt" % (task, arch, "boot" if bootstrap else "full", aux, seed))
 
 
 def compare(data_dir):

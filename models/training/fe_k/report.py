@@ -590,6 +590,7 @@ def write_cn_card(R, pre, grid, path):
         "",
     ]
     lines += _arch_section(R, "cn")
+    lines += ["## What else was tried", ""] + ["- " + t for t in R.get("tried_cn", [])] + [""]
     lines += _ceiling_section(R, "cn")
     lines += _reference_section(R, "cn")
     lines += ["## Limits", ""] + ["- " + t for t in R["limits_cn"]] + [""]

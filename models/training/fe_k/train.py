@@ -1,5 +1,6 @@
 """Training of ensemble members (bootstrap resamples of the training split, early stopping on validation)."""
 import copy
+import os
 import time
 
 import numpy as np
@@ -15,6 +16,9 @@ EPOCHS = {("pdf", "mlp"): 300, ("pdf", "cnn"): 150, ("cn", "mlp"): 80, ("cn", "c
 LR = 2e-3
 WEIGHT_DECAY = 1e-4
 INPUT_NOISE = 0.003  # Gaussian noise on the normalised spectrum (input units) during training
+# CN classifier: weight of an auxiliary G2 + distance regression (nets.CNNet aux head). 0 in the served set-up:
+# at 0.5 the validation gain was within noise (model card, "What else was tried"); FE_K_CN_AUX reruns that variant
+AUX_WEIGHT = float(os.environ.get("FE_K_CN_AUX", "0"))
 
 
 def setup(threads=1):
@@ -52,19 +56,27 @@ def pdf_loss(model, xb, gb, db):
     return ((g_mu - gb) ** 2).mean() + DIST_WEIGHT * ((d_mu - db) ** 2).mean()
 
 
-def cn_loss(model, xb, cb):
-    return F.cross_entropy(model(xb), cb)
+def cn_loss(model, xb, cb, gb, db):
+    """training: cross-entropy + AUX_WEIGHT x squared error of the auxiliary structure head; evaluation (checkpoint
+    choice on validation): cross-entropy alone."""
+    if not model.training or model.aux is None:
+        return F.cross_entropy(model(xb), cb)
+    logits, aux = model.forward_with_aux(xb)
+    structure = ((aux[:, :nets.N_G2] - gb) ** 2).mean() + DIST_WEIGHT * ((aux[:, nets.N_G2:] - db) ** 2).mean()
+    return F.cross_entropy(logits, cb) + AUX_WEIGHT * structure
 
 
 def train_member(task, arch, xs, ys, xv, yv, seed, n_classes=None, bootstrap=True, noise_scale=None, log=None):
-    """xs: standardised inputs (float32 tensor); ys: tuple of target tensors (pdf: g2, dist; cn: class index).
+    """xs: standardised inputs (float32 tensor); ys: tuple of target tensors (pdf: g2, dist; cn: class index, g2,
+    dist).
     Returns the best-on-validation model (eval mode) and a dict of training facts."""
     seed_all(seed)
     n = xs.shape[0]
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, n, n) if bootstrap else np.arange(n)
     idx_t = torch.from_numpy(idx)
-    model = nets.PDFNet(arch, xs.shape[1]) if task == "pdf" else nets.CNNet(arch, xs.shape[1], n_classes)
+    model = nets.PDFNet(arch, xs.shape[1]) if task == "pdf" else nets.CNNet(arch, xs.shape[1], n_classes,
+                                                                                     aux=AUX_WEIGHT > 0)
     opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
     epochs = EPOCHS[(task, arch)]
     steps = epochs * ((n + BATCH - 1) // BATCH)
