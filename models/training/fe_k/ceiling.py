@@ -78,15 +78,12 @@ def _retrieval(tr, va, te, classes, seed=20261125):
     for name, ref in (("validation", va), ("heldout", te)):
         i, d = KNN.neighbours(tr["x"], ref["x"], RETRIEVAL_K)
         sets[name] = rows(ref["x"], i, d) + (ref,)
-    n_in = xs.shape[1]
-    trunk = nets.MLPTrunk(n_in)
-    model = torch.nn.Sequential(trunk, torch.nn.Linear(trunk.n_out, 2 * nets.N_G2 + 2))
+    model = nets.PDFNet("mlp", xs.shape[1])
 
     def heads(x, bg, bd):
-        h = model(x)
-        k = nets.N_G2
-        var = torch.nn.functional.softplus(h[:, k:2 * k + 2]) + nets.MIN_VAR
-        return bg + h[:, :k], var[:, :k], bd + h[:, 2 * k + 1:2 * k + 2], var[:, k + 1:]
+        """the served PDF net's heads, its means taken as residuals on the kNN prediction"""
+        g_mu, g_var, d_mu, d_var = model(x)
+        return bg + g_mu, g_var, bd + d_mu, d_var
 
     def score(name):
         x, bg, bd, ref = sets[name]

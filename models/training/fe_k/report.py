@@ -413,9 +413,7 @@ def _arch_section(R, task):
 
 def _ceiling_section(R, task):
     """What `python3 -m fe_k ceiling` measured: how far the goals lie from this ensemble, kNN and their best mix."""
-    c = R.get("ceiling")
-    if not c:
-        return []
+    c = R["ceiling"]
     o, b, r, t = c["oracle"]["heldout"], c["blend"], c["retrieval"], c["twins"]
     lines = ["## How far the goals lie (`python3 -m fe_k ceiling`, held-out; choices on validation)", ""]
     if task == "pdf":
@@ -590,7 +588,7 @@ def write_cn_card(R, pre, grid, path):
         "",
     ]
     lines += _arch_section(R, "cn")
-    lines += ["## What else was tried", ""] + ["- " + t for t in R.get("tried_cn", [])] + [""]
+    lines += ["## What else was tried", ""] + ["- " + t for t in R["tried_cn"]] + [""]
     lines += _ceiling_section(R, "cn")
     lines += _reference_section(R, "cn")
     lines += ["## Limits", ""] + ["- " + t for t in R["limits_cn"]] + [""]
