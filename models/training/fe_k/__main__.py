@@ -1,6 +1,6 @@
 """python3 -m fe_k all --data ../../../shared/data/xanesnet-fe-k   (run from models/training)
 
-Stages (each also on its own): grid (kNN on both candidate preprocessings), knn (baseline), compare (MLP vs CNN),
+Stages (each also on its own): grid (kNN on every candidate preprocessing), knn (baseline), compare (MLP vs CNN),
 train (ensembles), export (calibrate, fuse, ONNX, numpy check, evaluate, plots, cards, manifest, parity files).
 `sweep` (not part of `all`, ~13 min): single-member variations of the PDF network on validation (fe_k/sweep.py).
 `ceiling` (not part of `all`, ~3 min): per-spectrum oracle of ensemble vs kNN, a retrieval-augmented network, near
@@ -19,8 +19,10 @@ from . import data, ensemble as E, fuse, labels as L, nets, pipeline as P, repor
 
 
 TRIED = [
-    "Exploratory single-member runs on validation while choosing the set-up (not rebuilt by the command; PDF (a) "
-    "median / distance MAE; the kept MLP 256×3, dropout 0.1 gave 22.3 % / 0.0213 Å in `compare`):",
+    "Everything in this list was measured on the 1.0.0 input (`abs`: degree-1 post-edge, flattened), before 1.1.0 "
+    "moved to the constant post-edge; the set-up it chose is the one served. Exploratory single-member runs on "
+    "validation while choosing the set-up (not rebuilt by the command; PDF (a) median / distance MAE; the kept MLP "
+    "256×3, dropout 0.1 gave 22.3 % / 0.0213 Å in `compare` on that input):",
     "wider MLP 512×3, dropout 0.2: 22.7 % / 0.0206 Å (ensemble 22.6 % held-out; its 12.7 MB ONNX file was over the "
     "size budget, the 256-wide ensemble is as good: 21.8 % held-out);",
     "no dropout (256×3): 23.7 % / 0.0228 Å; β-NLL with Laplace heads (L1-like, to match metric (a)): 25.3 % / "
@@ -34,7 +36,7 @@ TRIED = [
     "was not changed.",
     ]
 TRIED_CN = [
-    "CN classifier with an auxiliary G2 + distance head (cross-entropy + 0.5 × squared error of the standardised "
+    "Measured on the 1.0.0 input (`abs`). CN classifier with an auxiliary G2 + distance head (cross-entropy + 0.5 × squared error of the standardised "
     "structure; `FE_K_CN_AUX=0.5 python3 -m fe_k all`, member files of their own): the comparison then picks the CNN "
     "(single member 86.3 % exact on validation, MLP 84.0 %), and the ensemble reaches validation CN exact 85.3 %, "
     "±1 96.9 %, ECE 0.028 against 84.2 %, 96.4 %, 0.032 for the served set-up: 24 validation spectra gained, 17 "
@@ -102,7 +104,7 @@ def export_all(data_dir, t_start, chosen, full_run=True):
          "chosen": chosen, "calibration": cal, "classes": classes,
          "class_counts": ", ".join("%d: %d" % (c, int(np.sum(tr_all["cn"] == c))) for c in classes),
          "heldout": held, "validation": val, "knn": P.load_result("knn"), "compare": P.load_result("compare"),
-         "grid_selection": P.load_result("grid_selection"), "ood_threshold": ood_threshold, "ood_k": 20,
+         "grid_selection": P.load_result("grid_selection"), "spec_name": data.DEFAULT_SPEC, "ood_threshold": ood_threshold, "ood_k": 20,
          "reference": refs, "reference_summary": ref_summary, "files": files,
          "e0_jump_fraction": "%.0f %%" % (100 * np.mean(_derivative_e0(data_dir) > 7120.0)),
          "cards": {P.PDF_ID: os.path.join(report.PLOTS, "..", "MODEL_CARD_fe-k-pdf.md"),
@@ -178,7 +180,7 @@ def main(argv=None):
     st = args.stage
     members = os.path.join(P.WORK, "members")
     # the card's wall time is that of a run that trained every member, not of one that found them cached
-    from_scratch = not os.path.isdir(members) or not os.listdir(members)
+    from_scratch = not os.path.isdir(members) or not any(f.startswith(data.spec_tag()) for f in os.listdir(members))
     if st in ("all", "grid"):
         P.select_grid(args.data)
     if st in ("all", "knn"):

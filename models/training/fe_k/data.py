@@ -1,6 +1,7 @@
 """Data loading: XANESNET Fe K-edge pairs (read from the shared, GPL-3 data directory; never copied into the repo),
 labels (labels.py) and model inputs built ONLY through the numpy twin of the Java preprocessing
 (xasprep/normalize.py). Derived arrays are cached under models/training/.cache/fe_k/ (git-ignored)."""
+import copy
 import glob
 import hashlib
 import json
@@ -22,7 +23,8 @@ ELEMENT, EDGE = "Fe", "K"
 TABULATED_E0 = 7112.0
 
 # The preprocessing the models are trained with (the manifest's "preprocessing" + "grid" blocks come from this).
-# Chosen on validation (see select-grid / MODEL_CARD): E0 fixed at the tabulated Fe K edge, absolute grid.
+# Chosen on validation (`python3 -m fe_k grid`, MODEL_CARD): E0 fixed at the tabulated Fe K edge, absolute grid,
+# constant post-edge ("abs-c").
 SPECS = {
     # E0 fixed at 7112 eV (moved to the nearest data point by the normaliser); grid in absolute eV.
     "abs": {"min_points": 20,
@@ -42,7 +44,20 @@ SPECS = {
             "grid": {"linspace": [-13.5, 34.0, 96], "reference": "relative_to_e0", "out_of_range": "reject",
                      "fill": 0.0}},
 }
-DEFAULT_SPEC = "abs"
+# As "abs", but the post-edge line is a constant (Larch nnorm=0): the edge step is the mean post-edge level over
+# E0+20..+55 eV and nothing is flattened. With a 60 eV post-edge the degree-1 line is fitted across XANES
+# oscillations, so its extrapolation to E0 (the step) and the flattening slope vary with structure and wash out the
+# absolute height of the features; the constant keeps it (validation kNN: `python3 -m fe_k grid`).
+SPECS["abs-c"] = copy.deepcopy(SPECS["abs"])
+SPECS["abs-c"]["normalization"].update({"nnorm": 0, "make_flat": False})
+SPECS["abs-c"]["signal"] = "norm"
+DEFAULT_SPEC = "abs-c"
+
+
+def spec_tag(spec_name=DEFAULT_SPEC):
+    """Name + short hash of a preprocessing spec (names files derived from model inputs)."""
+    h = hashlib.sha256(json.dumps(SPECS[spec_name], sort_keys=True).encode()).hexdigest()
+    return "%s-%s" % (spec_name, h[:8])
 
 
 def data_files(data_dir, part):

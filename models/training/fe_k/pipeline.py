@@ -14,7 +14,7 @@ WORK = os.path.join(data.TRAINING, "work", "fe_k")          # git-ignored: membe
 MODELS = os.path.join(data.REPO, "models")
 OUT = os.path.join(MODELS, "fe-k")
 N_MEMBERS = 5
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 PDF_ID, CN_ID = "fe-k-pdf", "fe-k-cn"
 ARCHS = ("mlp", "cnn")
 TARGET_COVERAGE = 0.95
@@ -82,7 +82,9 @@ def knn_baseline(data_dir):
 
 def member_path(task, arch, seed, bootstrap=True):
     aux = "_aux%g" % train.AUX_WEIGHT if task == "cn" and train.AUX_WEIGHT > 0 else ""  # the variant's own files
-    return os.path.join(WORK, "members", "%s_%s_%s%s_%d.pt" % (task, arch, "boot" if bootstrap else "full", aux, seed))
+    # named by the input preprocessing too: weights trained on another input must never be picked up as cached
+    return os.path.join(WORK, "members", "%s_%s_%s_%s%s_%d.pt" % (data.spec_tag(), task, arch,
+                                                                  "boot" if bootstrap else "full", aux, seed))
 
 
 def compare(data_dir):

@@ -374,27 +374,50 @@ def _common_sections(R, pre, grid):
         "",
         "mu(E) is normalised exactly as `io.xasstream.core.preprocess` does (numpy twin "
         "`models/training/xasprep/normalize.py`, Larch 0.9.58 `pre_edge`): E0 **fixed** at the tabulated Fe K edge "
-        "7112 eV (moved to the nearest data point), pre-edge line over E0%+g..%+g eV, post-edge polynomial of degree "
-        "%d over E0%+g..%+g eV, edge step from the fits, flattened mu (`%s`), then linear interpolation onto an "
-        "**absolute** grid of %d points from %.1f eV in %.2f eV steps (spectra that do not cover it are rejected, "
-        "no padding). Parameters in `models/manifest.json`."
-        % (pre["pre1"], pre["pre2"], pre["nnorm"], pre["norm1"], pre["norm2"], pre["quantity"], grid["count"],
-           grid["startEv"], grid["stepEv"]),
+        "7112 eV (moved to the nearest data point), pre-edge line over E0%+g..%+g eV, %s, then linear interpolation "
+        "onto an **absolute** grid of %d points from %.1f eV in %.2f eV steps (spectra that do not cover it are "
+        "rejected, no padding). Parameters in `models/manifest.json`."
+        % (pre["pre1"], pre["pre2"], _post_edge_words(pre), grid["count"], grid["startEv"], grid["stepEv"]),
+        "",
+        "The preprocessing is chosen by kNN on validation (same split, k per task on validation; `python3 -m fe_k "
+        "grid`), then confirmed by the networks (`python3 -m fe_k.versions` against the previous version):",
+        "",
+        "| input (`fe_k.data.SPECS`) | E0 | post-edge | rejected (train) | PDF (a) median | distance MAE (Å) | CN exact |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, row in g.items():
+        nz, v = row["spec"]["normalization"], row["validation_knn"]
+        lines.append("| %s%s | %s | %s | %d | %.1f %% | %.4f | %.3f |" % (
+            name, " (served)" if name == R["spec_name"] else "", "fixed %g eV" % nz["e0"] if nz["e0"] else "derivative",
+            "degree %d%s over E0+%g..+%g eV" % (nz["nnorm"], ", flattened" if nz["make_flat"] else "", nz["norm1"],
+                                                 nz["norm2"]),
+            row["rejected_train"], v["pdf_a_median"], v["dist_mae"], v["cn_exact"]))
+    lines += [
+        "",
+        "Why a constant post-edge: the FDMNES spectra end 60 eV above the edge, so a degree-1 post-edge line is fitted "
+        "across XANES oscillations; its value at E0 (the edge step) and its slope (flattening) then vary with the "
+        "structure and rescale the very features the model reads. A constant (the mean level over the window) keeps "
+        "their absolute height. Measured spectra are normalised the same way by the service.",
         "",
         "Why not a grid relative to a derivative-maximum E0: the FDMNES spectra (minimal broadening) have sharp "
         "post-edge features, and the largest derivative lands above 7120 eV for %s of them (E0 from 7110.7 to "
         "7138 eV), so E0-relative ranges put the pre-edge fit across the edge (%d of 4,079 training spectra are "
-        "rejected with NON_POSITIVE_EDGE_STEP) and the common relative window shrinks to -13.5..+34 eV. On validation "
-        "(kNN, same split): absolute grid PDF(a) median %.1f %%, distance MAE %.4f Å, CN exact %.3f; relative grid "
-        "%.1f %%, %.4f Å, %.3f. Measured spectra from other beamlines need their energy calibrated to the Fe foil "
-        "scale (the service's reference-channel calibration) before this model sees them."
-        % (R["e0_jump_fraction"], g["rel"]["rejected_train"],
-           g["abs"]["validation_knn"]["pdf_a_median"], g["abs"]["validation_knn"]["dist_mae"],
-           g["abs"]["validation_knn"]["cn_exact"], g["rel"]["validation_knn"]["pdf_a_median"],
-           g["rel"]["validation_knn"]["dist_mae"], g["rel"]["validation_knn"]["cn_exact"]),
+        "rejected with NON_POSITIVE_EDGE_STEP) and the common relative window shrinks to -13.5..+34 eV. Measured "
+        "spectra from other beamlines need their energy calibrated to the Fe foil scale (the service's "
+        "reference-channel calibration) before this model sees them."
+        % (R["e0_jump_fraction"], g["rel"]["rejected_train"]),
         "",
     ]
     return lines
+
+
+def _post_edge_words(pre):
+    if pre["nnorm"] == 0 and not pre["makeFlat"]:
+        return ("edge step = the mean post-edge level over E0%+g..%+g eV (constant post-edge, Larch nnorm 0), "
+                "normalised mu not flattened (`%s`)" % (pre["norm1"], pre["norm2"], pre["quantity"]))
+    return ("post-edge polynomial of degree %d over E0%+g..%+g eV, edge step from the fits, %s mu (`%s`)"
+            % (pre["nnorm"], pre["norm1"], pre["norm2"], "flattened" if pre["makeFlat"] else "normalised",
+               pre["quantity"]))
 
 
 def _arch_section(R, task):
