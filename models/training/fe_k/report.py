@@ -407,7 +407,9 @@ def _common_sections(R, pre, grid):
         "reference-channel calibration) before this model sees them."
         % (R["e0_jump_fraction"], g["rel"]["rejected_train"]),
         "",
-    ]
+        "## Versions",
+        "",
+    ] + ["- " + h for h in R["history"]] + [""]
     return lines
 
 

@@ -2,7 +2,8 @@
 change of loss, width, schedule or augmentation closes the gap to the issue's goal (PDF (a) <= 0.7 x kNN).
 
 Each variant trains ONE member on the whole training part (no bootstrap) and keeps the epoch (checked every 5)
-with the best validation score 0.5 * (PDF(a) median / 22.3 + distance MAE / 0.0213), the kept set-up's figures.
+with the best validation score 0.5 * (PDF(a) median / a + distance MAE / d), a and d the kept set-up's single-member
+figures from the `compare` stage (run it first).
 Exploration only: nothing here feeds the served models. Results: work/fe_k/sweep.json and a printed table."""
 import copy
 import json
@@ -36,7 +37,7 @@ VARIANTS = [
 def _run(args):
     import torch
     from . import ensemble as E, metrics as M, nets, train as T
-    name, over, data_dir = args
+    name, over, data_dir, ref = args
     cfg = dict(BASE, **over)
     torch.set_num_threads(1)
     torch.manual_seed(cfg["seed"])
@@ -102,7 +103,7 @@ def _run(args):
             sched.step()
         if ep % 5 == 4 or ep == cfg["epochs"] - 1:
             pdf_a, mae = score(xv, va)
-            v = 0.5 * (pdf_a / 22.3 + mae / 0.0213)
+            v = 0.5 * (pdf_a / ref[0] + mae / ref[1])
             if v < best:
                 best, state, best_ep = v, copy.deepcopy(model.state_dict()), ep
     model.load_state_dict(state)
@@ -112,7 +113,10 @@ def _run(args):
 
 
 def run(data_dir, out_path, log, workers=2):
-    jobs = [(name, over, data_dir) for name, over in VARIANTS]
+    from . import pipeline as P
+    kept = P.load_result("compare")["mlp"]
+    ref = (kept["pdf_a_median"], kept["dist_mae"])
+    jobs = [(name, over, data_dir, ref) for name, over in VARIANTS]
     with mp.get_context("spawn").Pool(workers) as pool:
         rows = list(pool.imap(_run, jobs))
     os.makedirs(os.path.dirname(out_path), exist_ok=True)
