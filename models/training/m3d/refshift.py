@@ -1,4 +1,4 @@
-"""`python3 -m m3d.refshift [--elements V Fe Cu]`: what a reference-foil channel would add to the oxidation-state nets.
+"""`python3 -m m3d.refshift [--elements V Mn Fe Ni Cu]`: what a reference-foil channel would add to the oxidation-state nets.
 
 The served nets read the edge SHAPE relative to the derivative-maximum E0, because the simulated beamlines (like real
 ones) put the energy scale anywhere within +-10 eV. A spectrum recorded with a reference foil can be calibrated (the
@@ -174,7 +174,7 @@ def measured_rows(d, elements):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--elements", nargs="+", default=["V", "Fe", "Cu"])
+    ap.add_argument("--elements", nargs="+", default=["V", "Mn", "Fe", "Ni", "Cu"])
     a = ap.parse_args(argv)
     t0 = time.time()
     d = load(a.elements, ladder_tags(a.elements))
