@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -32,7 +33,7 @@ class BrokerCommandIT {
                     // When a client creates a topic there
                     try (Admin admin = Admin.create(Map.of("bootstrap.servers", address))) {
                         admin.createTopics(List.of(new NewTopic("kept", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
-                        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("kept");
+                        assertThat(topicsOnceListed(admin, "kept")).contains("kept");
                     }
                 });
         assertThat(bootstrap).startsWith("127.0.0.1:");
@@ -54,6 +55,20 @@ class BrokerCommandIT {
         cl.setErr(new PrintWriter(err, true));
         assertThat(cl.execute("broker", "--port", "70000")).isEqualTo(2);
         assertThat(err.toString()).contains("--port must be between 0 and 65535");
+    }
+
+    /**
+     * The topic names the broker lists, polled until {@code expected} is among them or 30 s have passed: the
+     * controller acknowledges a new topic before the broker's metadata cache, which answers the listing, has it.
+     */
+    private static Set<String> topicsOnceListed(Admin admin, String expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        while (!names.contains(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        }
+        return names;
     }
 
     interface Client {
@@ -78,7 +93,14 @@ class BrokerCommandIT {
             }
         }
         assertThat(bootstrap).as("the address the broker printed, in: %s", out).isNotNull();
-        client.use(bootstrap);
+        try {
+            client.use(bootstrap);
+        } catch (Exception | AssertionError e) {
+            // let the broker stop before JUnit deletes its data directory: a broker losing its log directory
+            // halts the JVM, which would take the following tests of this fork with it
+            code.get(90, TimeUnit.SECONDS);
+            throw e;
+        }
         assertThat(code.get(90, TimeUnit.SECONDS)).isZero();
         assertThat(out.toString()).contains("stopped");
         return bootstrap;
