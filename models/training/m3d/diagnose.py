@@ -22,18 +22,27 @@ from . import pipeline as P
 from . import train as T
 
 
+def labelled_measured(d, elements=None):
+    """Each measured reference spectrum (of `elements`, default all) with its labels.csv row, the label as a float, the
+    preprocessing output (the models' SPEC) and the mask of the simulated nominal spectra of its labelled state."""
+    with open(os.path.join(P.REF_DIR, "labels.csv")) as fh:
+        labels = [r for r in csv.DictReader(fh) if elements is None or r["element"] in elements]
+    nominal = P.is_nominal(d, np.arange(len(d["x"])))
+    for r in labels:
+        el, lab = r["element"], float(r["oxidation_state"])
+        s = xdi.read_spectrum(os.path.join(P.REF_DIR, r["file"]))
+        o = N.preprocess(s["energy"], s["mu"], el, "K", G.SPEC)
+        yield r, lab, o, (d["element"] == P.ELEMENTS.index(el)) & nominal & (d["ox"] == round(lab))
+
+
 def edge_foot_rows(d, offset_ev=5.0):
     grid = np.linspace(*G.GRID)
     i = int(np.argmin(np.abs(grid + offset_ev)))
-    with open(os.path.join(P.REF_DIR, "labels.csv")) as fh:
-        labels = list(csv.DictReader(fh))
     rows = []
-    for r in labels:
-        el, lab = r["element"], float(r["oxidation_state"])
-        m = (d["element"] == P.ELEMENTS.index(el)) & P.is_nominal(d, np.arange(len(d["x"]))) & (d["ox"] == round(lab))
+    for r, lab, o, m in labelled_measured(d):
+        el = r["element"]
         sim = d["x"][m][:, i]
-        s = xdi.read_spectrum(os.path.join(P.REF_DIR, r["file"]))
-        v = float(N.preprocess(s["energy"], s["mu"], el, "K", G.SPEC)["model_input"][i])
+        v = float(o["model_input"][i])
         rows.append({"file": r["file"], "element": el, "label": lab, "value": v,
                      "sim_median": float(np.median(sim)), "sim_p95": float(np.percentile(sim, 95)),
                      "percentile": float(100 * np.mean(sim < v))})

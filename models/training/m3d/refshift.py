@@ -24,7 +24,6 @@ chemical shifts against experiment, not a score. Exploration: it changes no serv
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import multiprocessing as mp
 import os
@@ -34,10 +33,9 @@ import numpy as np
 import torch
 
 from simulate.elements import absorber
-from xasprep import normalize as N
-from xasprep import xdi
 
 from . import __main__ as M
+from . import diagnose
 from . import generate as G
 from . import pipeline as P
 from . import sampler
@@ -54,24 +52,22 @@ _MAKE_NET = T.make_net
 def ladder_tags(elements, log=P.log):
     """Re-simulate the held-out structures of `elements` at each LADDER scale (LADDER_VARIATIONS each; FEFF runs are
     cached, so path sums only); returns the tag of these blocks."""
+    keep = held_out(elements)
     tags = []
     for th in LADDER:
         for bi, (ns, _, seed) in enumerate(M.FULL["blocks"]):
             bt = G.block_tag(ns, LADDER_VARIATIONS, seed, th)
             G.generate(elements, ns, LADDER_VARIATIONS, seed=seed, log=log, tag=bt, id_offset=1000 * bi, theory=th,
-                       keep=_held_out)
+                       keep=keep)
             tags.append(bt)
     return "+".join(tags)
 
 
-_ROLES = {}
-
-
-def _held_out(el, sid):
-    """Held-out in the served split (train.structure_roles draws each id's role on its own, so any length will do)."""
-    if el not in _ROLES or sid >= len(_ROLES[el]):
-        _ROLES[el] = T.structure_roles(sampler.ELEMENTS.index(el), max(sid + 1, 8000))
-    return _ROLES[el][sid] == 2
+def held_out(elements):
+    """keep(el, structure_id) for generate.generate: the structure is held-out in the served split."""
+    n_ids = 1000 * (len(M.FULL["blocks"]) - 1) + max(ns for ns, _, _ in M.FULL["blocks"])
+    roles = {el: T.structure_roles(sampler.ELEMENTS.index(el), n_ids) for el in elements}
+    return lambda el, sid: roles[el][sid] == 2
 
 
 def _with_c(d, el, stream):
@@ -121,10 +117,6 @@ class Prepared(T.Prepared):
         dd = dict(d, x=features(d, variant))
         super().__init__(dd, "per", el_index)
 
-    def x_with(self, d, split, variant, mask):
-        i = self.idx[split]
-        return torch.tensor(self.sx(features(d, variant, mask)[i]), dtype=torch.float32)
-
 
 def _job(args):
     path, el_index, variant = args
@@ -137,13 +129,14 @@ def _job(args):
     model, facts = T.train_member("ox", p, G.SEED, bootstrap=False)
     res = {"variant": variant, "element": sampler.ELEMENTS[el_index], "facts": facts}
     evals = [(1, "val", 1.0), (2, "test", 1.0), (2, "test2", 2.0)] + [(2, "test%g" % th, th) for th in LADDER]
-    for split, name, th in evals:
-        for mask in ((1, 0) if variant == "masked" else (None,)):
+    for mask in ((1, 0) if variant == "masked" else (None,)):
+        xs = p.sx(features(d, variant, mask))
+        for split, name, th in evals:
             i = p.idx[split]
             sel = d["theory"][i] == th   # test2: the held-out structures' theory-randomised training copies
             if not sel.any():
                 continue
-            x = p.x_with(d, split, variant, mask)[torch.from_numpy(sel)]
+            x = torch.tensor(xs[i[sel]], dtype=torch.float32)
             y = np.array(T.class_index(p.classes["ox"], d["ox"][i[sel]]))
             with torch.no_grad():
                 pred = model(x).argmax(1).numpy()
@@ -158,16 +151,11 @@ def _job(args):
 
 
 def measured_rows(d, elements):
-    with open(os.path.join(P.REF_DIR, "labels.csv")) as fh:
-        labels = [r for r in csv.DictReader(fh) if r["element"] in elements]
     rows = []
-    for r in labels:
-        el, lab = r["element"], float(r["oxidation_state"])
-        s = xdi.read_spectrum(os.path.join(P.REF_DIR, r["file"]))
-        e0 = N.preprocess(s["energy"], s["mu"], el, "K", G.SPEC)["normalization"]["e0"]
-        m = (d["element"] == sampler.ELEMENTS.index(el)) & (d["theory"] == 1.0) & (d["ox"] == round(lab))
-        sim = d["c"][m]
-        rows.append({"file": r["file"], "element": el, "label": lab, "c": float(e0 - absorber(el).k_edge_ev),
+    for r, lab, o, m in diagnose.labelled_measured(d, elements):
+        el, sim = r["element"], d["c"][m]
+        rows.append({"file": r["file"], "element": el, "label": lab,
+                     "c": float(o["normalization"]["e0"] - absorber(el).k_edge_ev),
                      "sim": [float(np.percentile(sim, q)) for q in (5, 50, 95)] if len(sim) else None})
     return rows
 

@@ -98,7 +98,11 @@ class BrokerCommandIT {
         } catch (Exception | AssertionError e) {
             // let the broker stop before JUnit deletes its data directory: a broker losing its log directory
             // halts the JVM, which would take the following tests of this fork with it
-            code.get(90, TimeUnit.SECONDS);
+            try {
+                code.get(90, TimeUnit.SECONDS);
+            } catch (Exception stop) {
+                e.addSuppressed(stop);   // the client's failure is the one to report
+            }
             throw e;
         }
         assertThat(code.get(90, TimeUnit.SECONDS)).isZero();
