@@ -95,10 +95,14 @@ class FusedClassifier(nn.Module):
         return mean, torch.sqrt(((p - mean) ** 2).mean(0)), self.ood(x)
 
 
-def export(module, n_grid, path, output_names):
+def export(module, n_grid, path, output_names, extra_inputs=()):
+    """ONNX graph of `module` with input `spectrum` [batch, n_grid] and, after it, each (name, width) of
+    extra_inputs as a [batch, width] input; every input and output has a dynamic batch axis."""
     module.eval()
-    dummy = torch.zeros(2, n_grid, dtype=torch.float32)
-    axes = {"spectrum": {0: "batch"}}
-    axes.update({n: {0: "batch"} for n in output_names})
-    torch.onnx.export(module, dummy, path, input_names=["spectrum"], output_names=list(output_names),
-                      dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True)
+    dummy = (torch.zeros(2, n_grid, dtype=torch.float32),) + tuple(
+        torch.zeros(2, w, dtype=torch.float32) for _, w in extra_inputs)
+    inputs = ["spectrum"] + [n for n, _ in extra_inputs]
+    axes = {n: {0: "batch"} for n in inputs + list(output_names)}
+    torch.onnx.export(module, dummy if len(dummy) > 1 else dummy[0], path, input_names=inputs,
+                      output_names=list(output_names), dynamic_axes=axes, opset_version=OPSET,
+                      do_constant_folding=True)

@@ -46,9 +46,12 @@ LIMITATIONS = [
     "development check above (5 elements, 42 spectra), not by a test set. Ti, Cr, Co, Zn have no measured check.",
     "Single-ligand first shells (no mixed O/N/S spheres), no mixtures of oxidation states in training (Mn3O4 is "
     "out of distribution by construction), no self-absorption, no multiplet pre-edges, no polarisation.",
-    "Oxidation states are read from the edge SHAPE relative to the derivative-maximum E0 (absolute position is "
-    "deliberately not used because beamline calibrations disagree by up to ~10 eV); the chemical shift itself "
-    "therefore carries no information, which limits neighbouring-state separation (e.g. Mn3+/Mn4+, Ni2+/Ni3+).",
+    "Without a reference channel, oxidation states are read from the edge SHAPE relative to the derivative-maximum "
+    "E0 (absolute position is not used because beamline calibrations disagree by up to ~10 eV), which limits "
+    "neighbouring-state separation (e.g. Mn3+/Mn4+, Ni2+/Ni3+). With one, the edge position is read as well, but "
+    "its value rests on the edge model's chemical shifts (round literature numbers) and on the foil's E0 being "
+    "found as the Larch rule finds it; no measured spectrum with a reference channel was available to check it, "
+    "and the edge position has no OOD check of its own (the OOD score is the spectrum's).",
     "CN labels are the effective first-shell CN of idealised sites; the measured labels (e.g. CuSO4 6, tenorite 4) "
     "follow crystallographic conventions that may differ for strongly distorted sites.",
     "OOD threshold = 99th percentile of simulated training scores: measured spectra that are far from every "

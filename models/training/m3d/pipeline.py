@@ -21,19 +21,22 @@ from xasprep import normalize as N
 from xasprep import xdi
 
 from . import generate as G
+from . import reference as REF
 from . import sampler
 from . import train as T
 
 ELEMENTS = sampler.ELEMENTS
 OUT = os.path.join(G.REPO, "models", "m3d")
 REF_DIR = os.path.join(os.path.dirname(G.REPO), "shared", "data", "reference-spectra")
-VERSION = "1.6.0"  # 1.1.0: third data block; 1.2.0: theory-randomised copies + theory-shift temperatures;
+VERSION = "1.7.0"  # 1.1.0: third data block; 1.2.0: theory-randomised copies + theory-shift temperatures;
 #                   1.3.0: classifiers are mixed ensembles (per-element + conditioned members); 1.4.0: fourth block;
 #                   1.5.0: fifth block (300 structures x 20 variations), split stable under added blocks;
-#                   1.6.0: sixth block (300 x 20)
+#                   1.6.0: sixth block (300 x 20); 1.7.0: oxidation-state graphs take the edge position of
+#                   reference-calibrated spectra (second input, reference ensemble)
 N_MEMBERS = 5
 SEED = G.SEED
 TASKS = ("ox", "cn", "pdf")
+REF_TASK = "oxr"    # the reference ensemble of the oxidation-state graph: per-element members on the input and c
 TASK_NAME = {"ox": "oxidation_state", "cn": "coordination_number", "pdf": "pdf"}
 OOD_K = 20
 OOD_PCT = 99.0
@@ -90,16 +93,16 @@ def evaluate_members(d, mode, el_index, task, nets, p, split):
     """Held-out (split 2) or validation (1) metrics of these members for element el_index (nominal spectra)."""
     idx = p.idx[split]
     sel = (d["element"][idx] == el_index) & is_nominal(d, idx)
-    x = p.x(split)[torch.from_numpy(sel)]
+    x = p.x(split, task)[torch.from_numpy(sel)]
     outs = predict(nets, task, x)
     if task == "pdf":
         return pdf_metrics(outs, p, idx[sel])
     el = ELEMENTS[el_index]
     cl = p.classes[task]
-    keep = [cl.index(c) for c in (T.classes_for(task, el) if task == "ox" else cl) if c in cl]
+    keep = [cl.index(c) for c in (T.classes_for(task, el) if task in ("ox", REF_TASK) else cl) if c in cl]
     logits = [o[:, keep] for o in outs]
     kept = [cl[k] for k in keep]
-    y = np.array(T.class_index(kept, d[task][idx[sel]]))
+    y = np.array(T.class_index(kept, d[T.label_key(task)][idx[sel]]))
     acc, _ = class_metrics(logits, y)
     return {"acc": acc, "n": int(sel.sum())}
 
@@ -110,8 +113,14 @@ def compare(tag, d, log=log):
     """One member (seed SEED, no bootstrap) per element and task, vs one element-conditioned member per task."""
     jobs = [(tag, "per", ei, t, SEED, False, 1.0) for ei in range(len(ELEMENTS)) for t in TASKS]
     jobs += [(tag, "cond", 0, t, SEED, False, 1.0) for t in TASKS]
+    jobs += [(tag, "per", ei, REF_TASK, SEED, False, 1.0) for ei in range(len(ELEMENTS))]
     T.run_jobs(jobs, log)
     res = {"per": {}, "cond": {}, "mix": {}}
+    for ei, el in enumerate(ELEMENTS):   # with the edge position (reference channel): per-element only
+        pp = T.Prepared(d, "per", ei)
+        net = T.load_member(tag, "per", ei, REF_TASK, SEED, False, pp)
+        res["per"].setdefault(el, {})[REF_TASK] = {"val": evaluate_members(d, "per", ei, REF_TASK, [net], pp, 1),
+                                                   "test": evaluate_members(d, "per", ei, REF_TASK, [net], pp, 2)}
     pc = T.Prepared(d, "cond", 0)
     for t in TASKS:
         cond_net = T.load_member(tag, "cond", 0, t, SEED, False, pc)
@@ -157,7 +166,8 @@ def learning_curve(tag, d, elements=("Mn", "Cu"), fracs=(0.1, 0.25, 0.5, 1.0), l
 
 
 def train_ensembles(tag, choice, log=log):
-    jobs = []
+    jobs = [(tag, "per", ei, REF_TASK, SEED + 1 + k, True, 1.0) for ei in range(len(ELEMENTS))
+            for k in range(N_MEMBERS)]
     for t in TASKS:
         if choice[t] in ("cond", "mix"):
             jobs += [(tag, "cond", 0, t, SEED + 1 + k, True, 1.0) for k in range(N_MEMBERS)]
@@ -261,6 +271,8 @@ def build_fused(tag, d, mode, ei, task, shift=None):
                                                                  dtype=torch.float32)), ys)
         fused = FF.FusedClassifier(nets, p.sx.mean, p.sx.std, t, ood)
         info["temperature"] = t
+        if task == "ox":
+            fused = reference_branch(tag, d, ei, fused, classes, idx, shift, info)
     fused.eval()
     with torch.no_grad():
         tr_scores = fused(torch.tensor(d["x"][idx[0]], dtype=torch.float32))[-1].numpy()[:, 0]
@@ -268,11 +280,30 @@ def build_fused(tag, d, mode, ei, task, shift=None):
     return fused, info, idx
 
 
+def reference_branch(tag, d, ei, shape, classes, idx, shift, info):
+    """The oxidation-state graph of element ei: `shape` (the fused shape classifier) and the reference ensemble
+    (REF_TASK members, temperature fitted as the shape one's), chosen per row by the graph's edge_shift input."""
+    p = T.Prepared(d, "per", ei)
+    if list(p.classes[REF_TASK]) != list(classes):
+        raise RuntimeError("%s: reference classes %s differ from %s" % (ELEMENTS[ei], p.classes[REF_TASK], classes))
+    nets = [T.load_member(tag, "per", ei, REF_TASK, SEED + 1 + k, True, p) for k in range(N_MEMBERS)]
+    y = np.array(T.class_index(classes, d["ox"][idx[1]]))
+    t = fit_temperature(predict(nets, REF_TASK, p.inputs(idx[1], REF_TASK)), y)
+    info["referenceTemperatureNominal"] = t
+    if shift is not None:
+        m = (shift["element"] == ei) & (shift["split"] == 1)
+        xs = np.concatenate([p.sx(shift["x"][m].astype(np.float64)), p.sc(shift["c"][m][:, None])], 1)
+        t = fit_temperature(predict(nets, REF_TASK, torch.tensor(xs, dtype=torch.float32)),
+                            np.array(T.class_index(classes, shift["ox"][m])))
+    info["referenceTemperature"] = t
+    return REF.FusedReferenceClassifier(shape, nets, p.sx.mean, p.sx.std, p.sc.mean, p.sc.std, t)
+
+
 def theory_shift_data(tag, d, log=log):
     """Validation and held-out structures of every block again, SHIFT_VARIATIONS spectra each, with the theory-side
     deviations scaled by THEORY_SHIFT (same draws as the training variations, cached FEFF runs): x, ox, cn, element,
     split (1 validation, 2 held-out), cached as one npz."""
-    path = os.path.join(T.WORK, "shift_%s_theory%g.npz" % (T.file_key(tag), THEORY_SHIFT))
+    path = os.path.join(T.WORK, "shift_%s_theory%g_c.npz" % (T.file_key(tag), THEORY_SHIFT))
     if os.path.exists(path):
         z = np.load(path)
         return {k: z[k] for k in z.files}
@@ -292,7 +323,8 @@ def theory_shift_data(tag, d, log=log):
         split = roles[el][g["structure"]]
         k = split != 0   # a cached shard may hold a structure that an earlier split had not in training
         parts.append({"x": g["x"][k], "ox": g["ox"][k], "cn": g["cn"][k], "structure": g["structure"][k],
-                      "split": split[k], "element": np.full(int(k.sum()), ei, np.int64)})
+                      "split": split[k], "element": np.full(int(k.sum()), ei, np.int64),
+                      "c": T.edge_position(g["e0"][k], g["offset"][k], el, T.reference_rng(el, T.REF_STREAM + 2))})
     out = {k: np.concatenate([q[k] for q in parts]) for k in parts[0]}
     np.savez(path, **out)
     log("theory-shift set: %d spectra (validation %d, held-out %d)" % (
@@ -300,17 +332,19 @@ def theory_shift_data(tag, d, log=log):
     return out
 
 
-def shift_metrics(fused, info, shift, ei, task, names):
-    """Accuracy, ECE and OOD-flagged fraction of a fused classifier on the theory-shift held-out spectra."""
+def shift_metrics(fused, info, shift, ei, task, names, reference=False):
+    """Accuracy, ECE and OOD-flagged fraction of a fused classifier on the theory-shift held-out spectra (with their
+    edge positions: reference=True)."""
     m = (shift["element"] == ei) & (shift["split"] == 2)
-    r, _, _ = classifier_metrics(fused, info, shift["x"][m], shift[task][m], names)
+    es = REF.edge_shift_rows(shift["c"][m]) if reference else None
+    r, _, _ = classifier_metrics(fused, info, shift["x"][m], shift[task][m], names, es)
     return r
 
 
-def classifier_metrics(fused, info, x, labels, names):
-    """n, OOD-flagged fraction, accuracy and ECE of a fused classifier on inputs x with true labels; with its outputs
-    and predicted classes."""
-    o = torch_out(fused, x, names)
+def classifier_metrics(fused, info, x, labels, names, edge_shift=None):
+    """n, OOD-flagged fraction, accuracy and ECE of a fused classifier on inputs x (and edge_shift rows, for an
+    oxidation-state graph) with true labels; with its outputs and predicted classes."""
+    o = torch_out(fused, x, names, edge_shift)
     prob = o[names[0]].astype(np.float64)
     cl = info["classes"]
     y = np.array(T.class_index(cl, labels))
@@ -330,9 +364,12 @@ def model_id(el, task):
     return "m3d-%s-k-%s" % (el.lower(), {"ox": "ox", "cn": "cn", "pdf": "pdf"}[task])
 
 
-def torch_out(module, x, names):
+def torch_out(module, x, names, edge_shift=None):
+    args = [torch.tensor(np.asarray(x), dtype=torch.float32)]
+    if edge_shift is not None:
+        args.append(torch.tensor(np.asarray(edge_shift), dtype=torch.float32))
     with torch.no_grad():
-        o = module(torch.tensor(np.asarray(x), dtype=torch.float32))
+        o = module(*args)
     return {n: v.numpy() for n, v in zip(names, o)}
 
 
@@ -344,6 +381,10 @@ def heldout_metrics(d, fused, info, idx, task, names):
         r["confusion"] = confusion(lab, pred, info["classes"])
         if task == "cn":
             r["within1"] = float(np.mean(np.abs(pred - lab) <= 1))
+        if task == "ox":   # the same spectra with their edge positions, as if recorded with a reference foil
+            rr, _, pr = classifier_metrics(fused, info, x, lab, names, REF.edge_shift_rows(d["c"][idx[2]]))
+            rr["confusion"] = confusion(lab, pr, info["classes"])
+            r["withReference"] = rr
         return r, o
     o = torch_out(fused, x, names)
     flagged = o["ood_score"][:, 0] > info["ood_threshold"]
@@ -409,7 +450,9 @@ def export_all(tag, d, choice, gen_facts, log=log, quick=False):
     os.makedirs(OUT, exist_ok=True)
     models, metrics, files, checks = {}, {}, {}, {}
     parity = {"description": "PyTorch outputs (float32) of each fused m3d graph for a few simulated held-out "
-                             "inputs; ONNX Runtime must agree within the tolerance (max abs difference per output).",
+                             "inputs (oxidation-state graphs: with their edge_shift input, two rows with the edge "
+                             "position, two without); ONNX Runtime must agree within the tolerance (max abs "
+                             "difference per output).",
               "tolerance": 1e-4, "graphs": {}}
     full = {}
     shift = theory_shift_data(tag, d, log)
@@ -420,6 +463,8 @@ def export_all(tag, d, choice, gen_facts, log=log, quick=False):
             hm, o = heldout_metrics(d, fused, info, idx, task, names)
             if task != "pdf":
                 hm["theoryShift"] = shift_metrics(fused, info, shift, ei, task, names)
+            if task == "ox":
+                hm["withReference"]["theoryShift"] = shift_metrics(fused, info, shift, ei, task, names, True)
             full[(el, task)] = {"info": info, "heldout": hm}
             if task != "pdf":
                 cl = info["classes"]
@@ -429,10 +474,18 @@ def export_all(tag, d, choice, gen_facts, log=log, quick=False):
             log("%s %s (%s): %s" % (el, task, choice[task], {k: v for k, v in hm.items() if k != "confusion"}))
             mid = model_id(el, task)
             path = os.path.join(OUT, "%s-%s.onnx" % (mid, VERSION))
-            FF.export(fused, d["x"].shape[1], path, names)
-            xc = d["x"][idx[2][:: max(1, len(idx[2]) // 4)][:4]].astype(np.float32)
-            ref = torch_out(fused, xc, names)
-            got = onnxcheck.run(path, {"spectrum": xc})
+            extra = [(REF.EDGE_SHIFT, REF.EDGE_SHIFT_WIDTH)] if task == "ox" else []
+            FF.export(fused, d["x"].shape[1], path, names, extra)
+            rows = idx[2][:: max(1, len(idx[2]) // 4)][:4]
+            xc = d["x"][rows].astype(np.float32)
+            feeds = {"spectrum": xc}
+            es = None
+            if task == "ox":   # two rows with their edge positions, two without
+                es = REF.edge_shift_rows(d["c"][rows])
+                es[2:] = 0.0
+                feeds[REF.EDGE_SHIFT] = es
+            ref = torch_out(fused, xc, names, es)
+            got = onnxcheck.run(path, feeds)
             diff = max(float(np.max(np.abs(got[n] - ref[n]))) for n in names)
             if diff > 1e-4:
                 raise RuntimeError("%s: ONNX graph disagrees with PyTorch (%g)" % (mid, diff))
@@ -440,6 +493,8 @@ def export_all(tag, d, choice, gen_facts, log=log, quick=False):
             files[(el, task)] = path
             parity["graphs"][mid] = {"file": "m3d/" + os.path.basename(path), "spectrum": xc.tolist(),
                                      "outputs": {k: v.tolist() for k, v in ref.items()}}
+            if es is not None:
+                parity["graphs"][mid]["edgeShift"] = es.tolist()
     with open(os.path.join(OUT, "onnx_parity.json"), "w") as fh:
         json.dump(parity, fh)
         fh.write("\n")
@@ -461,9 +516,11 @@ def write_heldout_fixture(d, models, per_element=120):
     """Per element up to `per_element` simulated held-out model inputs (6 significant digits) with their true
     oxidation state and CN (gzip JSON)."""
     doc = {"description": "Simulated held-out model inputs (test split, FEFF structures never seen in training) of the "
-                          "m3d models, float32 rounded to 6 significant digits, with true labels; expected accuracy "
-                          "of the Java service on them = manifest metrics.heldout.accuracy (computed on the full "
-                          "held-out split; this sample's own accuracy is given per element)",
+                          "m3d models, float32 rounded to 6 significant digits, with true labels and the edge "
+                          "position c (eV) a reference channel would give (the oxidation-state graphs' edge_shift "
+                          "input); expected accuracy of the Java service on them = manifest metrics.heldout.accuracy "
+                          "(without c) and metrics.heldoutWithReference.accuracy (with c), computed on the full "
+                          "held-out split; this sample's own accuracies are given per element",
            "grid": {"relativeToE0": True, "startEv": G.GRID[0], "stepEv": (G.GRID[1] - G.GRID[0]) / (G.GRID[2] - 1),
                     "count": G.GRID[2]},
            "elements": {}}
@@ -474,14 +531,17 @@ def write_heldout_fixture(d, models, per_element=120):
         pick = np.sort(rng.choice(idx, min(per_element, len(idx)), replace=False))
         xs = d["x"][pick].astype(np.float32)
         xr = np.array([_round6(r) for r in xs], np.float32)
+        cr = np.array(_round6(d["c"][pick]), np.float32)
         entry = {"modelIds": {t: model_id(el, t) for t in TASKS},
-                 "oxidationState": d["ox"][pick].tolist(), "coordinationNumber": d["cn"][pick].tolist()}
-        for task in ("ox", "cn"):
+                 "oxidationState": d["ox"][pick].tolist(), "coordinationNumber": d["cn"][pick].tolist(),
+                 "edgePositionEv": cr.tolist()}
+        for task, key, es in (("ox", "ox", None), ("cn", "cn", None), ("ox", "oxWithReference",
+                                                                       REF.edge_shift_rows(cr))):
             fused, info = models[(el, task)]
-            prob = torch_out(fused, xr, output_names(task))[output_names(task)[0]]
+            prob = torch_out(fused, xr, output_names(task), es)[output_names(task)[0]]
             pred = np.array(info["classes"])[prob.argmax(1)]
-            acc[el + "/" + task] = float(np.mean(pred == d[task][pick]))
-            entry["sampleAccuracy_" + task] = acc[el + "/" + task]
+            acc[el + "/" + key] = float(np.mean(pred == d[task][pick]))
+            entry["sampleAccuracy_" + key] = acc[el + "/" + key]
         entry["spectrum"] = [_round6(r) for r in xs]
         doc["elements"][el] = entry
     path = os.path.join(OUT, "heldout_sample.json.gz")

@@ -1,13 +1,14 @@
-"""`python3 -m m3d.refshift [--elements V Mn Fe Ni Cu]`: what a reference-foil channel would add to the oxidation-state nets.
+"""`python3 -m m3d.refshift [--elements V Mn Fe Ni Cu]`: what a reference-foil channel adds to the oxidation-state nets.
 
-The served nets read the edge SHAPE relative to the derivative-maximum E0, because the simulated beamlines (like real
-ones) put the energy scale anywhere within +-10 eV. A spectrum recorded with a reference foil can be calibrated (the
-Java `EnergyCalibration`: shift = tabulated edge - E0 of the foil), and then the chemical shift of the edge,
+The nets read the edge SHAPE relative to the derivative-maximum E0, because the simulated beamlines (like real ones)
+put the energy scale anywhere within +-10 eV. A spectrum recorded with a reference foil can be calibrated (the Java
+`EnergyCalibration`: shift = tabulated edge - E0 of the foil), and then the chemical shift of the edge,
 c = E0(calibrated) - tabulated metal K edge, is known. In the simulation that is c = e0 - offset - edge, plus the
-error of the foil's own E0 (`REF_SD`, 1 sigma). This stage measures, per element and one member each (seed SEED, no
-bootstrap, the served per-element schedule), oxidation-state accuracy on simulated nominal validation and held-out
-spectra, on the held-out structures' theory-randomised copies (theory-side deviations doubled) and on the held-out
-structures re-simulated with the deviations scaled by each LADDER value (0: the nominal edge model exactly; the
+error of the foil's own E0 (`train.edge_position`, `train.REF_SD` 1 sigma). This stage (the exploration that led to
+the served m3d 1.7.0 reference branch) measures, per element and one member each (seed SEED, no bootstrap, the served
+per-element schedule), oxidation-state accuracy on simulated nominal validation and held-out spectra, on the held-out
+structures' theory-randomised copies (theory-side deviations doubled) and on the held-out structures re-simulated
+with the deviations scaled by each LADDER value (0: the nominal edge model exactly; the
 beamline, structural and path-sum variations stay), of:
 
 * `shape`   the served input (181 points);
@@ -43,7 +44,6 @@ from . import train as T
 
 LADDER = (0.0, 0.5)    # theory scales of the held-out re-simulations (1 and 2 are in the training data's blocks)
 LADDER_VARIATIONS = 10
-REF_SD = 0.3          # eV, 1 sigma: E0 of the reference foil (Larch rule on a 0.2-0.9 eV edge grid)
 VARIANTS = ("shape", "shape+c", "masked", "c only", "wide")
 OUT_DIR = os.path.join(T.WORK, "refshift")
 _MAKE_NET = T.make_net
@@ -71,8 +71,8 @@ def held_out(elements):
 
 
 def _with_c(d, el, stream):
-    rng = np.random.default_rng([G.SEED, stream, sampler.ELEMENTS.index(el)])
-    d["c"] = d["e0"] - d["offset"] - absorber(el).k_edge_ev + rng.normal(0, REF_SD, len(d["x"]))
+    rng = T.reference_rng(el, stream)
+    d["c"] = T.edge_position(d["e0"], d["offset"], el, rng)
     d["m"] = (rng.random(len(d["x"])) < 0.5).astype(np.float64)
     return d
 
@@ -84,7 +84,7 @@ def load(elements, ladder_tag=None):
     parts = []
     for el in elements:
         ei = sampler.ELEMENTS.index(el)
-        d = _with_c(G.load(el, tag), el, 31)
+        d = _with_c(G.load(el, tag), el, T.REF_STREAM)
         d["split"] = T.structure_roles(ei, int(d["structure"].max()) + 1)[d["structure"]]
         d["element"] = np.full(len(d["x"]), ei, np.int64)
         parts.append(d)
@@ -179,7 +179,7 @@ def main(argv=None):
                 r["facts"]["seconds"], r["facts"]["best_epoch"]))
     meas = measured_rows(d, a.elements)
     with open(os.path.join(OUT_DIR, "results_%s.json" % "_".join(a.elements)), "w") as fh:
-        json.dump({"members": out, "measured": meas, "ref_sd": REF_SD, "seconds": time.time() - t0}, fh, indent=1)
+        json.dump({"members": out, "measured": meas, "ref_sd": T.REF_SD, "seconds": time.time() - t0}, fh, indent=1)
     cols = ["shape", "shape+c", "masked c", "masked -", "c only", "wide"]
     titles = {"val": "validation, nominal spectra", "test": "held-out, nominal spectra",
               "test2": "held-out, theory-side deviations doubled"}

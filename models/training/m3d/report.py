@@ -14,6 +14,7 @@ from fe_k import report as FR  # noqa: E402
 
 from . import generate as G  # noqa: E402
 from . import pipeline as P  # noqa: E402
+from . import reference as REF  # noqa: E402
 from . import sampler  # noqa: E402
 from . import train as T  # noqa: E402
 
@@ -159,6 +160,18 @@ def manifest_entries(R, files, full):
                                   "heldoutSampleAccuracy": R["sampleAccuracy"].get("%s/%s" % (el, task)),
                                   "note": "simulated held-out FEFF structures"}})
             if task == "ox":
+                wr = hm["withReference"]
+                e["edgeShift"] = {"name": REF.EDGE_SHIFT, "width": REF.EDGE_SHIFT_WIDTH, "definition": REF.DEFINITION,
+                                  "referenceSdEv": T.REF_SD}
+                e["architecture"] += ("; for spectra with a reference channel (edge_shift known = 1): %d bootstrap "
+                                      "members of the per-element net on the input and c" % P.N_MEMBERS)
+                e["calibration"].update({"referenceTemperature": info["referenceTemperature"],
+                                         "referenceTemperatureInDistribution": info["referenceTemperatureNominal"]})
+                e["metrics"]["heldoutWithReference"] = {k: wr[k] for k in ("n", "accuracy", "ece",
+                                                                           "oodFlaggedFraction")}
+                e["metrics"]["theoryShiftHeldoutWithReference"] = wr["theoryShift"]
+                e["metrics"]["heldoutSampleAccuracyWithReference"] = R["sampleAccuracy"].get("%s/oxWithReference"
+                                                                                             % el)
                 e["label"] = "formal oxidation state of the absorber in the simulated structure (0 = metal)"
                 dev = [r for r in R["reference"] if r["element"] == el and "ox_pred" in r]
                 if dev:
@@ -311,7 +324,9 @@ def write_card(R, files, full, compare, lc, wall, sizes):
         "later blocks no longer reassign the held-out set (this draw itself reassigned it once more). 1.6.0 adds a "
         "sixth block (300 structures, 20 variations, next seed) because the 1.5.0 curves still rose, decided before "
         "any 1.6.0 result was known; the held-out structures of 1.5.0 keep their role, and the new block adds its "
-        "own. Before 1.2.0, single members (no "
+        "own. 1.7.0 gives the oxidation-state graphs a second input, the edge position of reference-calibrated "
+        "spectra (see *Reference channel* below), after `m3d.refshift` had measured on single members what that "
+        "position adds; the data and every other net are those of 1.6.0. Before 1.2.0, single members (no "
         "bootstrap) were compared on Mn, Fe, Cu, V and Ni, on simulated held-out and once on the measured check: "
         "nominal training data alone, ×2 data alone, and both. Both was kept: on simulated held-out it was at least "
         "as accurate as nominal data alone for four of the five elements (Ni slightly less), while ×2 data alone was "
@@ -325,18 +340,22 @@ def write_card(R, files, full, compare, lc, wall, sizes):
         "one-hot; *mix* averages the probabilities of the two (classifiers only). Chosen per task on **validation** "
         "(mean accuracy over the elements; PDF: mean median error); held-out shown:" % (P.SEED, ARCH))
     add("")
-    add("| element | ox per-el | ox cond | ox mix | CN per-el | CN cond | CN mix | PDF err per-el | PDF err cond |")
-    add("|---|---|---|---|---|---|---|---|---|")
+    add("| element | ox per-el | ox cond | ox mix | ox per-el + c | CN per-el | CN cond | CN mix | PDF err per-el | "
+        "PDF err cond |")
+    add("|---|---|---|---|---|---|---|---|---|---|")
     mix = compare.get("mix", {})
     for el in sampler.ELEMENTS:
         a, b, m = compare["per"][el], compare["cond"][el], mix.get(el, {})
-        add("| %s | %s | %s | %s | %s | %s | %s | %.1f %% | %.1f %% |" % (
+        add("| %s | %s | %s | %s | %s | %s | %s | %s | %.1f %% | %.1f %% |" % (
             el, _pct(a["ox"]["test"]["acc"]), _pct(b["ox"]["test"]["acc"]),
-            _pct(m["ox"]["test"]["acc"]) if "ox" in m else "—", _pct(a["cn"]["test"]["acc"]),
+            _pct(m["ox"]["test"]["acc"]) if "ox" in m else "—",
+            _pct(a[P.REF_TASK]["test"]["acc"]) if P.REF_TASK in a else "—", _pct(a["cn"]["test"]["acc"]),
             _pct(b["cn"]["test"]["acc"]), _pct(m["cn"]["test"]["acc"]) if "cn" in m else "—",
             a["pdf"]["test"]["pdf_err_median"], b["pdf"]["test"]["pdf_err_median"]))
     add("")
-    add("Served: %s." % ", ".join("%s → %s" % (P.TASK_NAME[t], MODE_SHORT[c]) for t, c in compare["choice"].items()))
+    add("Served: %s. *ox per-el + c*: the per-element net reading the edge position c as well (the reference "
+        "ensemble's set-up, below); not part of the choice, which is about spectra without a reference channel." %
+        ", ".join("%s → %s" % (P.TASK_NAME[t], MODE_SHORT[c]) for t, c in compare["choice"].items()))
     add("")
     add("## Served ensembles: simulated held-out (FEFF structures never seen in training)")
     add("")
@@ -352,6 +371,32 @@ def write_card(R, files, full, compare, lc, wall, sizes):
             _pct(o["theoryShift"]["accuracy"]), o["theoryShift"]["ece"], _pct(c["accuracy"]), _pct(c["within1"]),
             _pct(c["theoryShift"]["accuracy"]), p["pdfErrorA"]["median"], p["distanceMae"],
             _pct(o["oodFlaggedFraction"])))
+    add("")
+    add("The oxidation-state columns above are for spectra without a reference channel (the graph's `edge_shift` "
+        "input (0, 0)). The same held-out spectra with their edge position (`edge_shift` = (c, 1)), as if recorded "
+        "with a reference foil:")
+    add("")
+    add("| element | ox acc without reference | ox acc with reference | ECE with reference | T (in-dist. T) | "
+        "acc / ECE with reference, theory ×%g |" % P.THEORY_SHIFT)
+    add("|---|---|---|---|---|---|")
+    for el in sampler.ELEMENTS:
+        o, oi = full[(el, "ox")]["heldout"], full[(el, "ox")]["info"]
+        w = o["withReference"]
+        add("| %s | %s | **%s** | %.3f | %.2f (%.2f) | %s / %.3f |" % (
+            el, _pct(o["accuracy"]), _pct(w["accuracy"]), w["ece"], oi["referenceTemperature"],
+            oi["referenceTemperatureNominal"], _pct(w["theoryShift"]["accuracy"]), w["theoryShift"]["ece"]))
+    add("")
+    add("**Reference channel.** Beamlines put the absolute energy anywhere within ±10 eV, so the nets read the edge "
+        "shape relative to E0. A spectrum recorded with a reference foil is calibrated by the service (Java "
+        "`EnergyCalibration`: shift = tabulated edge − E0 of the foil), and then the edge position c = E0 − "
+        "tabulated K edge carries the chemical shift. Each oxidation-state graph therefore has a second input "
+        "`edge_shift` [batch, 2] = %s. Rows with known = 1 are answered by a second ensemble, %d bootstrap members "
+        "of the per-element net on the input and c (trained with c = e0 − calibration offset − tabulated edge + "
+        "N(0, %g eV) for the foil's own E0 error; temperature fitted like the shape ensemble's, on the theory-shift "
+        "validation set, where the edge model's chemical shifts are off by three times their jitter); rows with "
+        "known = 0 by the shape ensemble. The measured reference spectra below carry no reference channel, so they "
+        "exercise only the shape ensemble; the edge-model shifts are checked against them in `m3d.refshift` (a "
+        "check, not a fit)." % (REF.DEFINITION, P.N_MEMBERS, T.REF_SD))
     add("")
     add("PDF error (a) = 100 Σ|ŷ−y| / Σ|y| per spectrum (median). For Fe CN and PDF the issue-4 models `fe-k-cn` / "
         "`fe-k-pdf` (FDMNES complexes) are served beside these: per spectrum the service lets the model whose own OOD "
@@ -408,12 +453,13 @@ def write_card(R, files, full, compare, lc, wall, sizes):
     for f, b in sizes.items():
         add("| `%s` | %d |" % (f, b))
     add("")
-    add("Total ONNX: %.2f MB. Each graph: input `spectrum` [batch, %d] (the grid above), opset 17, dynamic batch. "
+    add("Total ONNX: %.2f MB. Each graph: input `spectrum` [batch, %d] (the grid above; oxidation-state graphs also "
+        "`edge_shift` [batch, 2]), opset 17, dynamic batch. "
         "Classifiers output `<task>_probabilities`, `<task>_probability_std` ([batch, classes], classes in the "
         "manifest), `ood_score` [batch, 1]; PDF graphs `pdf_mean`, `pdf_std` [batch, 32], `distance_mean`, "
         "`distance_std`, `ood_score` [batch, 1]. `onnx_parity.json`: 4 inputs + PyTorch outputs per graph "
         "(tolerance 1e-4); `heldout_sample.json.gz`: up to 120 simulated held-out inputs per element with true "
-        "oxidation state and CN." % (sum(sizes[f] for f in sizes if f.endswith(".onnx")) / 1e6, G.GRID[2]))
+        "oxidation state and CN and their edge positions." % (sum(sizes[f] for f in sizes if f.endswith(".onnx")) / 1e6, G.GRID[2]))
     add("")
     add("## Limitations")
     add("")

@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from fe_k.train import Standardiser, bnll
+from simulate.elements import absorber
 
 from . import generate as G
 from . import sampler
@@ -35,6 +36,11 @@ LR = 2e-3
 INPUT_NOISE = 0.01    # extra Gaussian noise on the flattened spectrum during training
 LABEL_SMOOTH = 0.03
 HELD_OUT_FRACTION = 0.15   # of the structures; validation the same, train the rest
+# Reference channel: a spectrum recorded with a reference foil is calibrated (Java EnergyCalibration), and then the
+# edge position c = E0 (calibrated) - tabulated K edge carries the chemical shift. In the simulation c = e0 - offset -
+# edge plus the error of the foil's own E0 (REF_SD, 1 sigma). Task "oxr" = oxidation state from the served input and c.
+REF_SD = 0.3          # eV: E0 of the reference foil (Larch rule on a 0.2-0.9 eV edge grid)
+REF_STREAM = 31       # seed stream of that error for the training data
 
 
 class MLP(nn.Module):
@@ -124,10 +130,20 @@ def structure_roles(el_index, n_structures, seed=G.SEED):
     return np.where(u < HELD_OUT_FRACTION, 2, np.where(u < 2 * HELD_OUT_FRACTION, 1, 0)).astype(np.int64)
 
 
+def reference_rng(el, stream, seed=G.SEED):
+    return np.random.default_rng([seed, stream, sampler.ELEMENTS.index(el)])
+
+
+def edge_position(e0, offset, el, rng):
+    """c (eV) of simulated spectra as a reference-calibrated beamline would measure it: the E0 on the true energy
+    scale minus the tabulated K edge, plus the foil's own E0 error (REF_SD, drawn from rng)."""
+    return np.asarray(e0) - np.asarray(offset) - absorber(el).k_edge_ev + rng.normal(0, REF_SD, len(e0))
+
+
 def assemble(tag, elements=sampler.ELEMENTS, seed=G.SEED):
     """All shards -> one npz with split labels (by FEFF structure: 70 % train, 15 % validation, 15 % test)."""
     path = data_path(tag)
-    if os.path.exists(path):
+    if os.path.exists(path) and "c" in np.load(path).files:   # (assembled before the edge position was kept)
         return path
     parts = []
     for ei, el in enumerate(elements):
@@ -135,8 +151,9 @@ def assemble(tag, elements=sampler.ELEMENTS, seed=G.SEED):
         role = structure_roles(ei, int(d["structure"].max()) + 1, seed)
         d["split"] = role[d["structure"]]
         d["element"] = np.full(len(d["x"]), ei, np.int64)
+        d["c"] = edge_position(d["e0"], d["offset"], el, reference_rng(el, REF_STREAM, seed))
         parts.append(d)
-    keys = ("x", "g2", "dist", "ox", "cn", "structure", "e0", "offset", "split", "element", "theory")
+    keys = ("x", "g2", "dist", "ox", "cn", "structure", "e0", "offset", "split", "element", "theory", "c")
     out = {k: np.concatenate([p[k] for p in parts]) for k in keys}
     out["rejected"] = np.array([p["rejected"] for p in parts])
     os.makedirs(WORK, exist_ok=True)
@@ -149,8 +166,13 @@ def load_data(tag):
     return {k: z[k] for k in z.files}
 
 
+def label_key(task):
+    """The label array of a task ("oxr": the oxidation state, read with the edge position)."""
+    return "ox" if task == "oxr" else task
+
+
 def classes_for(task, el):
-    if task == "ox":
+    if task in ("ox", "oxr"):
         return list(sampler.OX_STATES[el])
     return list(CN_CLASSES)
 
@@ -168,7 +190,8 @@ def subset(d, mode, el_index, split):
 
 
 class Prepared:
-    """Inputs/targets for one (mode, element) set-up. mode 'per': one element; 'cond': all + one-hot."""
+    """Inputs/targets for one (mode, element) set-up. mode 'per': one element; 'cond': all + one-hot. Task "oxr"
+    (per-element only) appends the standardised edge position c to the input."""
 
     def __init__(self, d, mode, el_index, train_fraction=1.0, seed=0):
         self.mode, self.el_index = mode, el_index
@@ -183,19 +206,29 @@ class Prepared:
         self.sx = Standardiser(d["x"][tr].astype(np.float64))
         self.sg = Standardiser(d["g2"][tr].astype(np.float64))
         self.sd = Standardiser(d["dist"][tr][:, None].astype(np.float64))
+        self.sc = Standardiser(d["c"][tr][:, None].astype(np.float64)) if "c" in d else None
         if mode == "per":
             el = sampler.ELEMENTS[el_index]
             self.classes = {"ox": classes_for("ox", el), "cn": sorted(set(d["cn"][tr].tolist()))}
+            self.classes["oxr"] = self.classes["ox"]
         else:
             self.classes = {"ox": list(OX_ALL), "cn": list(CN_CLASSES)}
         self.d = d
 
-    def x(self, split):
-        i = self.idx[split]
+    def x(self, split, task=None):
+        return self.inputs(self.idx[split], task)
+
+    def inputs(self, i, task=None, c=None):
+        """Net input of rows i; for "oxr" with the edge position c (default: the data's own c of those rows)."""
         xs = self.sx(self.d["x"][i].astype(np.float64))
         if self.mode == "cond":
             oh = np.eye(len(sampler.ELEMENTS))[self.d["element"][i]]
             xs = np.concatenate([xs, oh], 1)
+        if task == "oxr":
+            if self.mode != "per":
+                raise ValueError("the edge-position task is per-element only")
+            cc = self.d["c"][i] if c is None else np.asarray(c, np.float64)
+            xs = np.concatenate([xs, self.sc(cc[:, None])], 1)
         return torch.tensor(xs, dtype=torch.float32)
 
     def y(self, task, split):
@@ -203,7 +236,7 @@ class Prepared:
         if task == "pdf":
             return (torch.tensor(self.sg(self.d["g2"][i]), dtype=torch.float32),
                     torch.tensor(self.sd(self.d["dist"][i][:, None]), dtype=torch.float32))
-        lab = self.d[task][i]
+        lab = self.d[label_key(task)][i]
         cl = self.classes[task]
         return (torch.tensor(class_index(cl, lab, -100), dtype=torch.long),)
 
@@ -220,8 +253,8 @@ def loss_fn(task, model, xb, *ys):
 
 def train_member(task, p, seed, bootstrap=True, epochs=None):
     torch.manual_seed(seed)
-    xs, ys = p.x(0), p.y(task, 0)
-    xv, yv = p.x(1), p.y(task, 1)
+    xs, ys = p.x(0, task), p.y(task, 0)
+    xv, yv = p.x(1, task), p.y(task, 1)
     n, n_in = xs.shape
     ncl = len(p.classes[task]) if task != "pdf" else 0
     model = make_net(task, n_in, ncl)
@@ -234,6 +267,8 @@ def train_member(task, p, seed, bootstrap=True, epochs=None):
     noise = torch.tensor(INPUT_NOISE / p.sx.std, dtype=torch.float32)
     if p.mode == "cond":
         noise = torch.cat([noise, torch.zeros(len(sampler.ELEMENTS))])
+    if task == "oxr":   # c carries its own (foil) error already
+        noise = torch.cat([noise, torch.zeros(1)])
     gen = torch.Generator().manual_seed(seed)
     best, best_state, best_ep = float("inf"), None, -1
     t0 = time.time()
@@ -303,7 +338,7 @@ def run_jobs(jobs, log, workers=2):
 
 
 def load_member(tag, mode, el_index, task, seed, bootstrap, p, frac=1.0):
-    n_in = len(p.sx.mean) + (len(sampler.ELEMENTS) if mode == "cond" else 0)
+    n_in = len(p.sx.mean) + (len(sampler.ELEMENTS) if mode == "cond" else 0) + (1 if task == "oxr" else 0)
     net = make_net(task, n_in, len(p.classes[task]) if task != "pdf" else 0)
     net.load_state_dict(torch.load(member_path(tag, mode, el_index, task, seed, bootstrap, frac)))
     return net.eval()

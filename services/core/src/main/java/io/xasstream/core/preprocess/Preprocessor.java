@@ -47,6 +47,6 @@ public final class Preprocessor {
             double[] signal = spec.signal() == PreprocessingSpec.Signal.FLAT ? r.flat() : r.norm();
             input = Resampler.resample(en, signal, r.e0(), spec.grid());
         }
-        return new PreprocessedSpectrum(z, edge, tabulated, shift, r, input, spec);
+        return new PreprocessedSpectrum(z, edge, tabulated, shift, referenceMu != null, r, input, spec);
     }
 }

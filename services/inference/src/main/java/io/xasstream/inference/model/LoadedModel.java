@@ -21,7 +21,8 @@ import java.util.concurrent.Future;
 /**
  * One model: its manifest entry, its preprocessing spec and its ONNX sessions (created, I/O-checked and warmed at
  * load). {@link #run} is thread-safe (ONNX Runtime sessions are); with several sessions a large batch is split
- * across them and run concurrently.
+ * across them and run concurrently. A graph whose manifest entry declares an {@code edgeShift} input takes it as a
+ * second tensor (zeros, "no reference channel", when the caller gives none).
  */
 public final class LoadedModel implements AutoCloseable {
     /** Fewer rows per session than this are not worth a hand-over to another thread. */
@@ -34,6 +35,7 @@ public final class LoadedModel implements AutoCloseable {
     private final ExecutorService runners;
     private final String device;
     private final int inputSize;
+    private final ModelManifest.EdgeShift edgeShift;
 
     /**
      * @param runners runs the other parts of a split batch; may be null with one session
@@ -51,6 +53,7 @@ public final class LoadedModel implements AutoCloseable {
         this.runners = runners;
         this.device = device;
         this.inputSize = entry.input().grid().count();
+        this.edgeShift = entry.edgeShift();
         try {
             this.spec = ManifestSpecs.spec(entry);
             for (OrtSession session : this.sessions) {
@@ -64,14 +67,23 @@ public final class LoadedModel implements AutoCloseable {
 
     private void checkIo(OrtSession session) throws OrtException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
-        if (!inputs.containsKey(entry.input().name()) || inputs.size() != 1) {
+        Set<String> declared = edgeShift == null ? Set.of(entry.input().name())
+                : Set.of(entry.input().name(), edgeShift.name());
+        if (!inputs.keySet().equals(declared)) {
             throw new IllegalStateException(entry.ref() + ": the ONNX graph's inputs " + inputs.keySet()
-                    + " do not match the manifest's '" + entry.input().name() + "'");
+                    + " do not match the manifest's " + declared);
         }
         long[] shape = ((TensorInfo) inputs.get(entry.input().name()).getInfo()).getShape();
         if (shape.length != 2 || shape[1] != inputSize) {
             throw new IllegalStateException(entry.ref() + ": input shape " + java.util.Arrays.toString(shape)
                     + " does not match the grid of " + inputSize + " points");
+        }
+        if (edgeShift != null) {
+            long[] es = ((TensorInfo) inputs.get(edgeShift.name()).getInfo()).getShape();
+            if (es.length != 2 || es[1] != edgeShift.width()) {
+                throw new IllegalStateException(entry.ref() + ": input '" + edgeShift.name() + "' has shape "
+                        + java.util.Arrays.toString(es) + ", the manifest says [batch, " + edgeShift.width() + "]");
+            }
         }
         Set<String> outputs = session.getOutputNames();
         for (String name : entry.outputs().values()) {
@@ -86,7 +98,7 @@ public final class LoadedModel implements AutoCloseable {
     void warmUp() throws OrtException {
         float[][] one = new float[1][inputSize];
         for (OrtSession session : sessions) {
-            runOn(session, one, 0, 1);
+            runOn(session, one, null, 0, 1);
         }
     }
 
@@ -97,14 +109,39 @@ public final class LoadedModel implements AutoCloseable {
 
     /** Runs the model on a batch of input vectors; returns each manifest output as [batch][width]. */
     public Map<String, float[][]> run(float[][] batch) throws OrtException {
+        return run(batch, null);
+    }
+
+    /**
+     * As {@link #run(float[][])}, with the edge-shift rows (one per input row) of a model that {@link #takesEdgeShift
+     * takes them}; null: none known (zeros).
+     *
+     * @throws IllegalArgumentException rows of the wrong size, or edge-shift rows for a model without that input
+     */
+    public Map<String, float[][]> run(float[][] batch, float[][] edgeRows) throws OrtException {
         for (float[] row : batch) {
             if (row.length != inputSize) {
                 throw new IllegalArgumentException("input of " + row.length + " values, model takes " + inputSize);
             }
         }
+        if (edgeRows != null) {
+            if (edgeShift == null) {
+                throw new IllegalArgumentException(entry.ref() + " has no edge-shift input");
+            }
+            if (edgeRows.length != batch.length) {
+                throw new IllegalArgumentException(edgeRows.length + " edge-shift rows for " + batch.length
+                        + " inputs");
+            }
+            for (float[] row : edgeRows) {
+                if (row.length != edgeShift.width()) {
+                    throw new IllegalArgumentException("edge-shift row of " + row.length + " values, model takes "
+                            + edgeShift.width());
+                }
+            }
+        }
         int parts = Math.min(sessions.size(), batch.length / MIN_ROWS_PER_SESSION);
         if (parts <= 1) {
-            return runOn(sessions.get(0), batch, 0, batch.length);
+            return runOn(sessions.get(0), batch, edgeRows, 0, batch.length);
         }
         // Part 0 on this thread, the others on the runners; rows keep their order when the parts are joined.
         List<Future<Map<String, float[][]>>> others = new ArrayList<>();
@@ -112,11 +149,11 @@ public final class LoadedModel implements AutoCloseable {
             OrtSession session = sessions.get(i);
             int from = bound(batch.length, parts, i);
             int to = bound(batch.length, parts, i + 1);
-            others.add(runners.submit(() -> runOn(session, batch, from, to)));
+            others.add(runners.submit(() -> runOn(session, batch, edgeRows, from, to)));
         }
         List<Map<String, float[][]>> results = new ArrayList<>();
         try {
-            results.add(runOn(sessions.get(0), batch, 0, bound(batch.length, parts, 1)));
+            results.add(runOn(sessions.get(0), batch, edgeRows, 0, bound(batch.length, parts, 1)));
             for (Future<Map<String, float[][]>> f : others) {
                 results.add(f.get());
             }
@@ -150,22 +187,31 @@ public final class LoadedModel implements AutoCloseable {
         return (int) ((long) n * i / parts);
     }
 
-    private Map<String, float[][]> runOn(OrtSession session, float[][] batch, int from, int to) throws OrtException {
+    private Map<String, float[][]> runOn(OrtSession session, float[][] batch, float[][] edgeRows, int from, int to)
+            throws OrtException {
         int n = to - from;
-        FloatBuffer buffer = FloatBuffer.allocate(n * inputSize);
-        for (int i = from; i < to; i++) {
-            buffer.put(batch[i]);
-        }
-        buffer.flip();
         Map<String, float[][]> out = new LinkedHashMap<>();
-        try (OnnxTensor input = OnnxTensor.createTensor(env, buffer, new long[] {n, inputSize});
-             OrtSession.Result result = session.run(Map.of(entry.input().name(), input))) {
+        try (OnnxTensor input = OnnxTensor.createTensor(env, rows(batch, from, to, inputSize),
+                new long[] {n, inputSize});
+             OnnxTensor edge = edgeShift == null ? null : OnnxTensor.createTensor(env,
+                     edgeRows == null ? FloatBuffer.allocate(n * edgeShift.width())
+                             : rows(edgeRows, from, to, edgeShift.width()), new long[] {n, edgeShift.width()});
+             OrtSession.Result result = session.run(edge == null ? Map.of(entry.input().name(), input)
+                     : Map.of(entry.input().name(), input, edgeShift.name(), edge))) {
             for (Map.Entry<String, String> o : entry.outputs().entrySet()) {
                 OnnxValue value = result.get(o.getValue()).orElseThrow();
                 out.put(o.getKey(), toMatrix((OnnxTensor) value, n));
             }
         }
         return out;
+    }
+
+    private static FloatBuffer rows(float[][] m, int from, int to, int width) {
+        FloatBuffer buffer = FloatBuffer.allocate((to - from) * width);
+        for (int i = from; i < to; i++) {
+            buffer.put(m[i]);
+        }
+        return buffer.flip();
     }
 
     private static float[][] toMatrix(OnnxTensor tensor, int n) {
@@ -193,6 +239,11 @@ public final class LoadedModel implements AutoCloseable {
 
     public int inputSize() {
         return inputSize;
+    }
+
+    /** Whether the graph takes the edge position of reference-calibrated spectra as a second input. */
+    public boolean takesEdgeShift() {
+        return edgeShift != null;
     }
 
     @Override

@@ -21,7 +21,7 @@ public record ModelManifest(int manifestVersion, List<Entry> models) {
     public record Entry(String id, String version, String element, String edge, String task, String file,
                         String sha256, Input input, Map<String, String> outputs, List<String> classes, Curve curve,
                         Ood ood, Map<String, String> units, Map<String, JsonNode> provenance, JsonNode metrics,
-                        String card) {
+                        String card, EdgeShift edgeShift) {
         /** "id@version". */
         public String ref() {
             return id + "@" + version;
@@ -41,6 +41,14 @@ public record ModelManifest(int manifestVersion, List<Entry> models) {
     /** The pseudo-PDF curve: the r grid (Å) and the G2 parameters. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Curve(List<Double> r, double eta, double cutoffAngstrom, String definition) {
+    }
+
+    /**
+     * A second graph input, [batch, width] = (c, known): the edge position c = E0 - tabulated edge (eV) of a spectrum
+     * calibrated by its reference channel, known = 1; (0, 0) for any other spectrum. Null for a single-input graph.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record EdgeShift(String name, int width, String definition, double referenceSdEv) {
     }
 
     /** Out-of-distribution score threshold. */

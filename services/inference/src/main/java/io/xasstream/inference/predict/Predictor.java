@@ -167,12 +167,18 @@ public final class Predictor {
             LoadedModel model = b.getKey();
             List<Integer> rows = b.getValue();
             float[][] batch = new float[rows.size()][];
+            // A graph that reads the edge position gets it for the spectra a reference channel calibrated.
+            float[][] edgeRows = model.takesEdgeShift() ? new float[rows.size()][] : null;
             for (int r = 0; r < rows.size(); r++) {
-                batch[r] = toFloats(p.byModel.get(rows.get(r)).get(model).modelInput());
+                PreprocessedSpectrum ps = p.byModel.get(rows.get(r)).get(model);
+                batch[r] = toFloats(ps.modelInput());
+                if (edgeRows != null) {
+                    edgeRows[r] = EdgeShiftRows.of(ps);
+                }
             }
             try {
                 long start = System.nanoTime();
-                outputs.put(model, model.run(batch));
+                outputs.put(model, model.run(batch, edgeRows));
                 listener.ran(model, batch.length, System.nanoTime() - start);
             } catch (OrtException | RuntimeException e) {
                 for (int row : rows) {
@@ -292,6 +298,7 @@ public final class Predictor {
         OodEstimate ood = null;
         Map<String, OodEstimate> oodByTask = new LinkedHashMap<>();
         PreprocessedSpectrum provenance = null;
+        boolean edgePositionRead = false;
         List<Routing.Candidate<LoadedModel>> bids = new ArrayList<>(prepared.size());
         for (LoadedModel m : prepared.keySet()) {
             float[] score = outputs.get(m).get(row).get("ood_score");
@@ -315,8 +322,11 @@ public final class Predictor {
                 }
                 case ModelTasks.CN -> b.setCoordinationNumber(Estimates.classes(entry.classes(), o.get("probabilities"),
                         o.get("probability_std")));
-                case ModelTasks.OXIDATION -> b.setOxidationState(Estimates.classes(entry.classes(),
-                        o.get("probabilities"), o.get("probability_std")));
+                case ModelTasks.OXIDATION -> {
+                    b.setOxidationState(Estimates.classes(entry.classes(), o.get("probabilities"),
+                            o.get("probability_std")));
+                    edgePositionRead |= model.takesEdgeShift() && EdgeShiftRows.known(prepared.get(model));
+                }
                 default -> flags.add("UNKNOWN_TASK_" + entry.task().toUpperCase(Locale.ROOT));
             }
             if (o.containsKey("ood_score") && entry.ood() != null) {
@@ -338,8 +348,11 @@ public final class Predictor {
         } else if (ood.getFlagged()) {
             flags.add("OUT_OF_DISTRIBUTION");
         }
-        if (provenance.energyShift() != 0.0) {
+        if (provenance.calibratedByReference()) {
             flags.add("CALIBRATED_BY_REFERENCE");
+            if (edgePositionRead) {
+                flags.add("EDGE_POSITION_USED");
+            }
         }
         b.setModels(refs).setOod(ood).setOodByTask(oodByTask).setQualityFlags(flags)
                 .setPreprocessing(preprocessing(provenance, in));
@@ -357,7 +370,7 @@ public final class Predictor {
         params.put("nvict", (double) u.nvict());
         params.put("tabulatedEdgeEv", p.tabulatedEdge());
         String method = p.normalization().e0Source() == NormalizationResult.E0Source.FIXED ? "fixed"
-                : p.energyShift() != 0.0 ? "reference" : "derivative";
+                : p.calibratedByReference() ? "reference" : "derivative";
         double shift = p.energyShift() + (in.energyShift() == null ? 0.0 : in.energyShift());
         return Preprocessing.newBuilder()
                 .setE0Ev(p.normalization().e0()).setE0Method(method).setEnergyShiftEv(shift)

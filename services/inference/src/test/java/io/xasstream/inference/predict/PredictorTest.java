@@ -1,12 +1,16 @@
 package io.xasstream.inference.predict;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.xasstream.common.config.ExecutionDevice;
 import io.xasstream.common.io.SpectrumFile;
 import io.xasstream.common.io.SpectrumFileReader;
 import io.xasstream.common.records.ModelTasks;
 import io.xasstream.core.ReasonCode;
+import io.xasstream.core.edges.Edge;
+import io.xasstream.core.preprocess.PreprocessedSpectrum;
+import io.xasstream.core.preprocess.Preprocessor;
 import io.xasstream.inference.model.ModelRegistry;
 import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.result.ModelRef;
@@ -24,12 +28,16 @@ class PredictorTest {
     private static final Path ROOT = Path.of(System.getProperty("xasstream.repo.root", "../.."));
     private static ModelRegistry registry;
     private static SpectrumFile fe2o3;
+    /** Simulated NiO recorded with a Ni-foil reference channel, its energy scale off by +1.6 eV. */
+    private static SpectrumFile nio;
 
     @BeforeAll
     static void load() throws Exception {
         registry = ModelRegistry.load(ROOT.resolve("models/manifest.json"), ExecutionDevice.CPU, 1);
         fe2o3 = SpectrumFileReader.read(ROOT.resolve(
                 "services/common/src/test/resources/fixtures/spectra/fe2o3_i0_i1.xdi"));
+        nio = SpectrumFileReader.read(ROOT.resolve(
+                "services/common/src/test/resources/fixtures/spectra/nio_i0_itrans_irefer.xdi"));
     }
 
     @AfterAll
@@ -101,6 +109,49 @@ class PredictorTest {
     }
 
     @Test
+    void aSpectrumWithAReferenceChannelHasItsEdgePositionReadByTheOxidationStateModel() throws Exception {
+        // Given NiO with its Ni-foil reference channel, and the Ni oxidation-state graph, which reads edge positions
+        var ox = niOxidationStateModel();
+        assertThat(ox.takesEdgeShift()).isTrue();
+        PreprocessedSpectrum calibrated = Preprocessor.preprocess(nio.energy(), nio.mu(), nio.referenceMu(), "Ni",
+                Edge.K, ox.spec());
+        PreprocessedSpectrum plain = Preprocessor.preprocess(nio.energy(), nio.mu(), "Ni", Edge.K, ox.spec());
+
+        // When it is predicted with and without that channel
+        InferenceResult withRef = predict("Ni", nio.energy(), nio.mu(), nio.referenceMu()).result();
+        InferenceResult without = predict("Ni", nio.energy(), nio.mu(), null).result();
+
+        // Then with it the edge position (E0 on the foil's scale - tabulated edge) is known and read
+        float[] row = EdgeShiftRows.of(calibrated);
+        assertThat(row[1]).isEqualTo(1f);
+        assertThat((double) row[0]).isCloseTo(calibrated.normalization().e0() - 8333.0, within(1e-3));
+        assertThat(EdgeShiftRows.of(plain)).containsExactly(0f, 0f);
+        assertThat(withRef.getQualityFlags()).contains("CALIBRATED_BY_REFERENCE", "EDGE_POSITION_USED");
+        assertThat(without.getQualityFlags()).doesNotContain("CALIBRATED_BY_REFERENCE", "EDGE_POSITION_USED");
+        assertThat(withRef.getPreprocessing().getE0Method()).isEqualTo("reference");
+        // and each answer is the model's own for its input (the calibrated shape and the edge position, or the
+        // shape alone)
+        float[] expected = ox.run(new float[][] {toFloats(calibrated.modelInput())}, new float[][] {row})
+                .get("probabilities")[0];
+        float[] expectedPlain = ox.run(new float[][] {toFloats(plain.modelInput())}).get("probabilities")[0];
+        assertThat(probabilities(withRef)).containsExactly(expected, within(1e-6f));
+        assertThat(probabilities(without)).containsExactly(expectedPlain, within(1e-6f));
+    }
+
+    @Test
+    void aFixedE0LeavesTheEdgePositionUnknown() throws Exception {
+        var ox = niOxidationStateModel();
+        var spec = ox.spec().withNormalization(ox.spec().normalization().withE0(8342.0));
+
+        PreprocessedSpectrum p = Preprocessor.preprocess(nio.energy(), nio.mu(), nio.referenceMu(), "Ni", Edge.K,
+                spec);
+
+        // E0 chosen by the sender is not the derivative maximum the nets were trained on
+        assertThat(p.calibratedByReference()).isTrue();
+        assertThat(EdgeShiftRows.of(p)).containsExactly(0f, 0f);
+    }
+
+    @Test
     void aScanNoModelCanTakeIsRefusedWithTheReason() {
         Outcome o = predict(fe2o3.energy(), fe2o3.mu(), 7000, 7160);
         assertThat(o.isResult()).isFalse();
@@ -120,11 +171,37 @@ class PredictorTest {
     }
 
     private static Outcome predict(double[] energy, double[] mu) {
+        return predict("Fe", energy, mu, null);
+    }
+
+    private static Outcome predict(String element, double[] energy, double[] mu, double[] referenceMu) {
         Instant now = Instant.now();
         var source = io.xasstream.schema.common.SourceIds.newBuilder().setFacility("").setBeamline("")
                 .setExperimentId("e").setSampleId("s").build();
-        SpectrumInput in = new SpectrumInput("s", "e/s", source, null, now, now, "Fe", "K", energy, mu, null, null,
-                null, null);
+        SpectrumInput in = new SpectrumInput("s", "e/s", source, null, now, now, element, "K", energy, mu,
+                referenceMu, null, null, null);
         return new Predictor(registry, Clock.systemUTC()).predict(List.of(in)).get(0);
+    }
+
+    private static io.xasstream.inference.model.LoadedModel niOxidationStateModel() {
+        return registry.models().stream().filter(m -> m.entry().element().equals("Ni")
+                && m.entry().task().equals(ModelTasks.OXIDATION)).findFirst().orElseThrow();
+    }
+
+    private static float[] probabilities(InferenceResult r) {
+        List<Float> p = r.getOxidationState().getProbabilities();
+        float[] f = new float[p.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = p.get(i);
+        }
+        return f;
+    }
+
+    private static float[] toFloats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
     }
 }
