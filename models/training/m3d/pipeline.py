@@ -116,8 +116,9 @@ def compare(tag, d, log=log):
     jobs += [(tag, "per", ei, REF_TASK, SEED, False, 1.0) for ei in range(len(ELEMENTS))]
     T.run_jobs(jobs, log)
     res = {"per": {}, "cond": {}, "mix": {}}
+    per = [T.Prepared(d, "per", ei) for ei in range(len(ELEMENTS))]
     for ei, el in enumerate(ELEMENTS):   # with the edge position (reference channel): per-element only
-        pp = T.Prepared(d, "per", ei)
+        pp = per[ei]
         net = T.load_member(tag, "per", ei, REF_TASK, SEED, False, pp)
         res["per"].setdefault(el, {})[REF_TASK] = {"val": evaluate_members(d, "per", ei, REF_TASK, [net], pp, 1),
                                                    "test": evaluate_members(d, "per", ei, REF_TASK, [net], pp, 2)}
@@ -125,7 +126,7 @@ def compare(tag, d, log=log):
     for t in TASKS:
         cond_net = T.load_member(tag, "cond", 0, t, SEED, False, pc)
         for ei, el in enumerate(ELEMENTS):
-            pp = T.Prepared(d, "per", ei)
+            pp = per[ei]
             per_net = T.load_member(tag, "per", ei, t, SEED, False, pp)
             setups = [("per", "per", [per_net], pp), ("cond", "cond", [cond_net], pc)]
             if t != "pdf":   # classifiers only: mixed PDF heads would need their target scales folded too
@@ -272,7 +273,8 @@ def build_fused(tag, d, mode, ei, task, shift=None):
         fused = FF.FusedClassifier(nets, p.sx.mean, p.sx.std, t, ood)
         info["temperature"] = t
         if task == "ox":
-            fused = reference_branch(tag, d, ei, fused, classes, idx, shift, info)
+            fused = reference_branch(tag, d, ei, fused, classes, idx, shift, info,
+                                     p if p.mode == "per" else T.Prepared(d, "per", ei))
     fused.eval()
     with torch.no_grad():
         tr_scores = fused(torch.tensor(d["x"][idx[0]], dtype=torch.float32))[-1].numpy()[:, 0]
@@ -280,10 +282,10 @@ def build_fused(tag, d, mode, ei, task, shift=None):
     return fused, info, idx
 
 
-def reference_branch(tag, d, ei, shape, classes, idx, shift, info):
+def reference_branch(tag, d, ei, shape, classes, idx, shift, info, p):
     """The oxidation-state graph of element ei: `shape` (the fused shape classifier) and the reference ensemble
-    (REF_TASK members, temperature fitted as the shape one's), chosen per row by the graph's edge_shift input."""
-    p = T.Prepared(d, "per", ei)
+    (REF_TASK members, temperature fitted as the shape one's), chosen per row by the graph's edge_shift input.
+    p: the element's per-element set-up."""
     if list(p.classes[REF_TASK]) != list(classes):
         raise RuntimeError("%s: reference classes %s differ from %s" % (ELEMENTS[ei], p.classes[REF_TASK], classes))
     nets = [T.load_member(tag, "per", ei, REF_TASK, SEED + 1 + k, True, p) for k in range(N_MEMBERS)]
@@ -292,8 +294,8 @@ def reference_branch(tag, d, ei, shape, classes, idx, shift, info):
     info["referenceTemperatureNominal"] = t
     if shift is not None:
         m = (shift["element"] == ei) & (shift["split"] == 1)
-        xs = np.concatenate([p.sx(shift["x"][m].astype(np.float64)), p.sc(shift["c"][m][:, None])], 1)
-        t = fit_temperature(predict(nets, REF_TASK, torch.tensor(xs, dtype=torch.float32)),
+        xs = p.encode(shift["x"][m], shift["element"][m], shift["c"][m])
+        t = fit_temperature(predict(nets, REF_TASK, xs),
                             np.array(T.class_index(classes, shift["ox"][m])))
     info["referenceTemperature"] = t
     return REF.FusedReferenceClassifier(shape, nets, p.sx.mean, p.sx.std, p.sc.mean, p.sc.std, t)

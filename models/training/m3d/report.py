@@ -459,7 +459,8 @@ def write_card(R, files, full, compare, lc, wall, sizes):
         "manifest), `ood_score` [batch, 1]; PDF graphs `pdf_mean`, `pdf_std` [batch, 32], `distance_mean`, "
         "`distance_std`, `ood_score` [batch, 1]. `onnx_parity.json`: 4 inputs + PyTorch outputs per graph "
         "(tolerance 1e-4); `heldout_sample.json.gz`: up to 120 simulated held-out inputs per element with true "
-        "oxidation state and CN and their edge positions." % (sum(sizes[f] for f in sizes if f.endswith(".onnx")) / 1e6, G.GRID[2]))
+        "oxidation state and CN and their edge positions." % (
+            sum(sizes[f] for f in sizes if f.endswith(".onnx")) / 1e6, G.GRID[2]))
     add("")
     add("## Limitations")
     add("")

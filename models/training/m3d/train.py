@@ -218,17 +218,19 @@ class Prepared:
     def x(self, split, task=None):
         return self.inputs(self.idx[split], task)
 
-    def inputs(self, i, task=None, c=None):
-        """Net input of rows i; for "oxr" with the edge position c (default: the data's own c of those rows)."""
-        xs = self.sx(self.d["x"][i].astype(np.float64))
+    def inputs(self, i, task=None):
+        """Net input of the data's rows i for `task` ("oxr": with their edge positions)."""
+        return self.encode(self.d["x"][i], self.d["element"][i], self.d["c"][i] if task == "oxr" else None)
+
+    def encode(self, x, element, c=None):
+        """Net input of raw spectra x of elements `element`, with edge positions c (eV) for the "oxr" task."""
+        xs = self.sx(np.asarray(x, np.float64))
         if self.mode == "cond":
-            oh = np.eye(len(sampler.ELEMENTS))[self.d["element"][i]]
-            xs = np.concatenate([xs, oh], 1)
-        if task == "oxr":
+            xs = np.concatenate([xs, np.eye(len(sampler.ELEMENTS))[element]], 1)
+        if c is not None:
             if self.mode != "per":
                 raise ValueError("the edge-position task is per-element only")
-            cc = self.d["c"][i] if c is None else np.asarray(c, np.float64)
-            xs = np.concatenate([xs, self.sc(cc[:, None])], 1)
+            xs = np.concatenate([xs, self.sc(np.asarray(c, np.float64)[:, None])], 1)
         return torch.tensor(xs, dtype=torch.float32)
 
     def y(self, task, split):

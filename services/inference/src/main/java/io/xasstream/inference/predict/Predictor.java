@@ -322,13 +322,11 @@ public final class Predictor {
                 }
                 case ModelTasks.CN -> b.setCoordinationNumber(Estimates.classes(entry.classes(), o.get("probabilities"),
                         o.get("probability_std")));
-                case ModelTasks.OXIDATION -> {
-                    b.setOxidationState(Estimates.classes(entry.classes(), o.get("probabilities"),
-                            o.get("probability_std")));
-                    edgePositionRead |= model.takesEdgeShift() && EdgeShiftRows.known(prepared.get(model));
-                }
+                case ModelTasks.OXIDATION -> b.setOxidationState(Estimates.classes(entry.classes(),
+                        o.get("probabilities"), o.get("probability_std")));
                 default -> flags.add("UNKNOWN_TASK_" + entry.task().toUpperCase(Locale.ROOT));
             }
+            edgePositionRead |= model.takesEdgeShift() && EdgeShiftRows.known(prepared.get(model));
             if (o.containsKey("ood_score") && entry.ood() != null) {
                 double score = o.get("ood_score")[0];
                 boolean flagged = score > entry.ood().threshold();
