@@ -173,7 +173,8 @@ def main(argv=None):
             R = json.load(fh)
         full = {tuple(k.split("/")): v for k, v in R["metrics"].items()}
         files = {(el, t): os.path.join(P.OUT, "%s-%s.onnx" % (P.model_id(el, t), P.VERSION))
-                 for el in sampler.ELEMENTS for t in P.TASKS}
+                 for el in sampler.ELEMENTS for t in P.SERVED_KEYS}
+        R["reference"] = [P.set_answers(r) if "byModel" in r else r for r in R["reference"]]
         wall = {}   # wall times of the runs that trained and exported these models, where recorded
         if os.path.exists(P.result_path(tag, "wall")):
             with open(P.result_path(tag, "wall")) as fh:
@@ -202,8 +203,7 @@ def finish(tag, d, R, files, full, cmp_, wall, quick, plot_calibration=True):
         ys = [v["_y"] for (el, task), v in full.items() if task == "ox"]
         RP.plot_calibration(probs, ys, os.path.join(RP.PLOTS, "calibration_ox.png"),
                             "oxidation state, simulated held-out, 9 elements")
-    sizes = {x: os.path.getsize(os.path.join(P.OUT, x)) for x in sorted(os.listdir(P.OUT))
-             if os.path.isfile(os.path.join(P.OUT, x)) and not x.endswith(".md")}
+    sizes = P.artifact_sizes(files)
     RP.write_card(R, files, full, cmp_, lc, wall, sizes)
     entries = RP.manifest_entries(R, files, full)
     if not quick:

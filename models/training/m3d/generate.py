@@ -1,7 +1,7 @@
 """Training-data generation for issue 5: FEFF runs (one per sampled structure, cached) -> path-sum variations ->
 edge model with jittered parameters -> beamline realism (scan grid, resolution, calibration offset, counts) ->
 model input through xasprep.normalize.preprocess (exactly the Java path). Sharded (one .npz per structure under
-models/training/.cache/m3d/shards/), resumable, two processes, reproducible from the seed."""
+models/training/.cache/m3d/shards-wide/), resumable, two processes, reproducible from the seed."""
 from __future__ import annotations
 
 import math
@@ -29,14 +29,39 @@ CACHE = os.path.join(TRAINING, ".cache", "m3d")
 FEFF_CACHE = os.path.join(TRAINING, ".cache", "feff-m3d")
 SEED = 20261125
 
-# ---- the model input: E0 from the derivative maximum (Larch rule), grid relative to E0, flattened mu
-GRID = (-20.0, 70.0, 181)          # eV relative to E0, 0.5 eV steps
-SPEC = {"min_points": 20,
-        "normalization": {"e0": None, "step": None, "pre1": -50.0, "pre2": -20.0, "norm1": 40.0, "norm2": 250.0,
-                          "nnorm": 1, "nvict": 0, "make_flat": True},
-        "edge_window": {"below": 50.0, "above": 50.0},
-        "signal": "flat",
-        "grid": {"linspace": list(GRID), "reference": "relative_to_e0", "out_of_range": "reject", "fill": 0.0}}
+# ---- the model input: E0 from the derivative maximum (Larch rule), grid relative to E0, flattened mu.
+# Two input windows, both 0.5 eV steps from E0 - 20 eV: "xanes" (to E0 + 70 eV) takes any spectrum that covers the
+# edge, XFEL pulse trains and XANES-only scans included; "wide" (to E0 + 200 eV, k up to 7.2 1/A) adds the start of the
+# EXAFS, where the first-shell amplitude and phase carry the coordination number and distance. The shards keep the
+# wide input; the xanes input is its first GRID[2] values (the same normalisation, the same grid points).
+WINDOWS = {"xanes": (-20.0, 70.0, 181), "wide": (-20.0, 200.0, 441)}
+GRID = WINDOWS["xanes"]
+SHARD_WINDOW = "wide"
+
+
+def spec(window="xanes"):
+    """The preprocessing contract of a model reading `window` (the manifest's, and the Java service's)."""
+    return {"min_points": 20,
+            "normalization": {"e0": None, "step": None, "pre1": -50.0, "pre2": -20.0, "norm1": 40.0, "norm2": 250.0,
+                              "nnorm": 1, "nvict": 0, "make_flat": True},
+            "edge_window": {"below": 50.0, "above": 50.0},
+            "signal": "flat",
+            "grid": {"linspace": list(WINDOWS[window]), "reference": "relative_to_e0", "out_of_range": "reject",
+                     "fill": 0.0}}
+
+
+def window_width(window):
+    """Number of input values of `window`: a prefix of the shards' input (checked)."""
+    s, e, n = WINDOWS[window]
+    S_, E_, N_ = WINDOWS[SHARD_WINDOW]
+    if s != S_ or (e - s) / (n - 1) != (E_ - S_) / (N_ - 1) or n > N_:
+        raise ValueError("window %s is not a prefix of the %s window" % (window, SHARD_WINDOW))
+    return n
+
+
+SPEC = spec("xanes")
+_SHARD_SPEC = spec(SHARD_WINDOW)
+SHARDS = "shards-" + SHARD_WINDOW   # (the shards of m3d <= 1.7.0, xanes input only, were in "shards")
 
 # ---- G2 pseudo-PDF (fe_k/labels.py definition, any absorber)
 R_CUT = 6.0
@@ -200,7 +225,7 @@ def structure_job(args):
         try:
             if not np.all(np.isfinite(m)):
                 raise N.SpectrumRejected("NON_FINITE", "non-finite mu")
-            o = N.preprocess(e, m, el, "K", SPEC)
+            o = N.preprocess(e, m, el, "K", _SHARD_SPEC)
         except N.SpectrumRejected:
             rej += 1
             continue
@@ -212,7 +237,7 @@ def structure_job(args):
         e0s.append(o["normalization"]["e0"])
         offs.append(offset)
     n = len(xs)
-    np.savez_compressed(out + ".tmp.npz", x=np.array(xs, np.float32).reshape(n, GRID[2]),
+    np.savez_compressed(out + ".tmp.npz", x=np.array(xs, np.float32).reshape(n, WINDOWS[SHARD_WINDOW][2]),
                         g2=np.array(g2s, np.float32).reshape(n, 32), dist=np.array(dists, np.float32),
                         ox=np.full(n, site.oxidation_state, np.int64), cn=np.full(n, cn, np.int64),
                         structure=np.full(n, sid, np.int64), e0=np.array(e0s), offset=np.array(offs),
@@ -222,7 +247,7 @@ def structure_job(args):
 
 
 def shard_path(el, idx, tag):
-    return os.path.join(CACHE, "shards", tag, "%s_%04d.npz" % (el, idx))
+    return os.path.join(CACHE, SHARDS, tag, "%s_%04d.npz" % (el, idx))
 
 
 def block_tag(n_structures, n_var, seed, theory=1.0):
@@ -242,7 +267,7 @@ def generate(elements, n_structures, n_var, seed=SEED, workers=2, log=print, tag
     """One block of structures (sampler.sites_for(el, n_structures, seed)); structure ids = id_offset + index.
     theory: see beam_spectrum; keep(el, structure_id) -> bool restricts the block to some structures."""
     tag = tag or block_tag(n_structures, n_var, seed)
-    os.makedirs(os.path.join(CACHE, "shards", tag), exist_ok=True)
+    os.makedirs(os.path.join(CACHE, SHARDS, tag), exist_ok=True)
     t0 = time.time()
     plan = {el: sampler.sites_for(el, n_structures, seed) for el in elements}
     kept = {el: [keep is None or keep(el, id_offset + i) for i in range(len(plan[el]))] for el in elements}
@@ -284,7 +309,7 @@ def load(el, tag):
     """All shards of `el` in the blocks of `tag` ('+'-joined block tags)."""
     parts, theory = [], []
     for bt in tag.split("+"):
-        d = os.path.join(CACHE, "shards", bt)
+        d = os.path.join(CACHE, SHARDS, bt)
         files = sorted(f for f in os.listdir(d) if f.startswith(el + "_") and f.endswith(".npz") and "tmp" not in f)
         parts += [np.load(os.path.join(d, f)) for f in files]
         theory += [parse_block_tag(bt)[3]] * len(files)

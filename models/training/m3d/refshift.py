@@ -85,11 +85,13 @@ def load(elements, ladder_tag=None):
     for el in elements:
         ei = sampler.ELEMENTS.index(el)
         d = _with_c(G.load(el, tag), el, T.REF_STREAM)
+        d["x"] = d["x"][:, :G.window_width("xanes")]   # the served input of m3d <= 1.7.0 (shards hold the wide one)
         d["split"] = T.structure_roles(ei, int(d["structure"].max()) + 1)[d["structure"]]
         d["element"] = np.full(len(d["x"]), ei, np.int64)
         parts.append(d)
     for el in (elements if ladder_tag else ()):
         d = _with_c(G.load(el, ladder_tag), el, 32)
+        d["x"] = d["x"][:, :G.window_width("xanes")]
         d["split"] = np.full(len(d["x"]), 2, np.int64)
         d["element"] = np.full(len(d["x"]), sampler.ELEMENTS.index(el), np.int64)
         parts.append(d)
@@ -115,7 +117,7 @@ class Prepared(T.Prepared):
 
     def __init__(self, d, el_index, variant):
         dd = dict(d, x=features(d, variant))
-        super().__init__(dd, "per", el_index)
+        super().__init__(dd, "per", el_index, window=None)
 
 
 def _job(args):

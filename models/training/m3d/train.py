@@ -118,7 +118,9 @@ def file_key(tag):
 
 
 def data_path(tag):
-    return os.path.join(WORK, "data_%s.npz" % file_key(tag))
+    """The assembled data of `tag`: spectra on the shards' (wide) input window; earlier ones (xanes input only) had no
+    window in their name."""
+    return os.path.join(WORK, "data_%s_%s.npz" % (file_key(tag), G.SHARD_WINDOW))
 
 
 def structure_roles(el_index, n_structures, seed=G.SEED):
@@ -190,11 +192,13 @@ def subset(d, mode, el_index, split):
 
 
 class Prepared:
-    """Inputs/targets for one (mode, element) set-up. mode 'per': one element; 'cond': all + one-hot. Task "oxr"
-    (per-element only) appends the standardised edge position c to the input."""
+    """Inputs/targets for one (mode, element, input window) set-up. mode 'per': one element; 'cond': all + one-hot.
+    Task "oxr" (per-element only) appends the standardised edge position c to the input. window: the first
+    generate.window_width(window) values of each spectrum are the input (None: all of them)."""
 
-    def __init__(self, d, mode, el_index, train_fraction=1.0, seed=0):
-        self.mode, self.el_index = mode, el_index
+    def __init__(self, d, mode, el_index, train_fraction=1.0, seed=0, window="xanes"):
+        self.mode, self.el_index, self.window = mode, el_index, window
+        self.n_x = d["x"].shape[1] if window is None else G.window_width(window)   # None: every column
         tr = subset(d, mode, el_index, 0)
         if train_fraction < 1.0:  # learning curve: a fraction of the training STRUCTURES
             key = d["element"][tr] * 100000 + d["structure"][tr]
@@ -203,7 +207,7 @@ class Prepared:
             keep = set(rng.permutation(u)[:max(2, int(round(train_fraction * len(u))))].tolist())
             tr = tr[np.array([k in keep for k in key])]
         self.idx = {0: tr, 1: subset(d, mode, el_index, 1), 2: subset(d, mode, el_index, 2)}
-        self.sx = Standardiser(d["x"][tr].astype(np.float64))
+        self.sx = Standardiser(d["x"][tr, :self.n_x].astype(np.float64))
         self.sg = Standardiser(d["g2"][tr].astype(np.float64))
         self.sd = Standardiser(d["dist"][tr][:, None].astype(np.float64))
         self.sc = Standardiser(d["c"][tr][:, None].astype(np.float64)) if "c" in d else None
@@ -223,8 +227,9 @@ class Prepared:
         return self.encode(self.d["x"][i], self.d["element"][i], self.d["c"][i] if task == "oxr" else None)
 
     def encode(self, x, element, c=None):
-        """Net input of raw spectra x of elements `element`, with edge positions c (eV) for the "oxr" task."""
-        xs = self.sx(np.asarray(x, np.float64))
+        """Net input of raw spectra x (this window's values or more) of elements `element`, with edge positions c (eV)
+        for the "oxr" task."""
+        xs = self.sx(np.asarray(x, np.float64)[:, :self.n_x])
         if self.mode == "cond":
             xs = np.concatenate([xs, np.eye(len(sampler.ELEMENTS))[element]], 1)
         if c is not None:
@@ -298,10 +303,10 @@ def train_member(task, p, seed, bootstrap=True, epochs=None):
 
 # ------------------------------------------------------------------------------------------------ jobs
 
-def member_path(tag, mode, el_index, task, seed, bootstrap, frac=1.0):
+def member_path(tag, mode, el_index, task, seed, bootstrap, frac=1.0, window="xanes"):
     el = "all" if mode == "cond" else sampler.ELEMENTS[el_index]
-    name = "%s_%s_%s_s%d%s%s.pt" % (mode, el, task, seed, "_bs" if bootstrap else "", "" if frac == 1.0 else
-                                     "_f%g" % frac)
+    name = "%s_%s_%s%s_s%d%s%s.pt" % (mode, el, task, "" if window == "xanes" else "_" + window, seed,
+                                       "_bs" if bootstrap else "", "" if frac == 1.0 else "_f%g" % frac)
     return os.path.join(WORK, "members", file_key(tag), name)
 
 
@@ -309,17 +314,17 @@ _DATA = {}
 
 
 def _job(args):
-    tag, mode, el_index, task, seed, bootstrap, frac = args
+    tag, mode, el_index, task, seed, bootstrap, frac, window = (tuple(args) + ("xanes",))[:8]
     torch.set_num_threads(1)
     if tag not in _DATA:
         _DATA[tag] = load_data(tag)
-    p = Prepared(_DATA[tag], mode, el_index, frac, seed)
+    p = Prepared(_DATA[tag], mode, el_index, frac, seed, window)
     model, facts = train_member(task, p, seed, bootstrap)
-    out = member_path(tag, mode, el_index, task, seed, bootstrap, frac)
+    out = member_path(tag, mode, el_index, task, seed, bootstrap, frac, window)
     os.makedirs(os.path.dirname(out), exist_ok=True)
     torch.save(model.state_dict(), out + ".tmp")
     os.replace(out + ".tmp", out)
-    facts.update({"mode": mode, "element": el_index, "task": task, "frac": frac})
+    facts.update({"mode": mode, "element": el_index, "task": task, "frac": frac, "window": window})
     return facts
 
 
@@ -333,14 +338,14 @@ def run_jobs(jobs, log, workers=2):
     with mp.get_context("spawn").Pool(min(workers, len(todo))) as pool:
         for i, f in enumerate(pool.imap_unordered(_job, todo)):
             out.append(f)
-            log("  member %d/%d: %s %s %s seed %d (%.0f s, best epoch %d)" % (
+            log("  member %d/%d: %s %s %s (%s) seed %d (%.0f s, best epoch %d)" % (
                 i + 1, len(todo), f["mode"], "all" if f["mode"] == "cond" else sampler.ELEMENTS[f["element"]],
-                f["task"], f["seed"], f["seconds"], f["best_epoch"]))
+                f["task"], f["window"], f["seed"], f["seconds"], f["best_epoch"]))
     return out
 
 
 def load_member(tag, mode, el_index, task, seed, bootstrap, p, frac=1.0):
     n_in = len(p.sx.mean) + (len(sampler.ELEMENTS) if mode == "cond" else 0) + (1 if task == "oxr" else 0)
     net = make_net(task, n_in, len(p.classes[task]) if task != "pdf" else 0)
-    net.load_state_dict(torch.load(member_path(tag, mode, el_index, task, seed, bootstrap, frac)))
+    net.load_state_dict(torch.load(member_path(tag, mode, el_index, task, seed, bootstrap, frac, p.window)))
     return net.eval()

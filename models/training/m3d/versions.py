@@ -32,7 +32,7 @@ def compare(old_dir, n_blocks, d):
     rows = []
     for ei, el in enumerate(sampler.ELEMENTS):
         m = (d["element"] == ei) & (d["split"] == 2) & nominal & (d["structure"] < 1000 * n_blocks)
-        x = d["x"][m].astype(np.float32)
+        x = P.window_input(d["x"][m], "xanes").astype(np.float32)
         row = {"element": el, "n": int(m.sum())}
         for task in ("ox", "cn"):
             for name, models in versions.items():

@@ -16,12 +16,15 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelManifest(int manifestVersion, List<Entry> models) {
 
-    /** One model. */
+    /**
+     * One model. {@code fallbackFor}: the id of a model of the same element, edge and task that reads more of the
+     * spectrum (a wider input window); this one answers only spectra that model cannot take. Null for most models.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Entry(String id, String version, String element, String edge, String task, String file,
                         String sha256, Input input, Map<String, String> outputs, List<String> classes, Curve curve,
                         Ood ood, Map<String, String> units, Map<String, JsonNode> provenance, JsonNode metrics,
-                        String card, EdgeShift edgeShift) {
+                        String card, EdgeShift edgeShift, String fallbackFor) {
         /** "id@version". */
         public String ref() {
             return id + "@" + version;
@@ -61,6 +64,35 @@ public record ModelManifest(int manifestVersion, List<Entry> models) {
         if (m.manifestVersion() != 1) {
             throw new IOException(file + ": manifestVersion " + m.manifestVersion() + " is not supported (1)");
         }
+        String wrong = m.fallbackProblems();
+        if (!wrong.isEmpty()) {
+            throw new IOException(file + ": " + wrong);
+        }
         return m;
+    }
+
+    /**
+     * Empty when every {@code fallbackFor} names another model of this manifest with the same element, edge and
+     * task; else what is wrong. A dangling one would let the fallback answer everything without anyone noticing.
+     */
+    public String fallbackProblems() {
+        StringBuilder out = new StringBuilder();
+        for (Entry e : models) {
+            if (e.fallbackFor() == null) {
+                continue;
+            }
+            Entry target = models.stream().filter(o -> o.id().equals(e.fallbackFor())).findFirst().orElse(null);
+            if (target == null || target == e) {
+                out.append(e.id()).append(" is the fallback for ").append(e.fallbackFor())
+                        .append(", which the manifest does not hold; ");
+            } else if (!target.element().equalsIgnoreCase(e.element()) || !target.edge().equalsIgnoreCase(e.edge())
+                    || !target.task().equals(e.task())) {
+                out.append(e.id()).append(" (").append(e.element()).append(' ').append(e.edge()).append(' ')
+                        .append(e.task()).append(") is the fallback for ").append(target.id()).append(" (")
+                        .append(target.element()).append(' ').append(target.edge()).append(' ').append(target.task())
+                        .append("), which serves something else; ");
+            }
+        }
+        return out.toString().replaceAll("; $", "");
     }
 }

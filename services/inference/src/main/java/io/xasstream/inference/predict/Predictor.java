@@ -275,6 +275,8 @@ public final class Predictor {
         if (out.isEmpty()) {
             throw first;
         }
+        // A narrower-window model is not run where the model it stands in for took the spectrum.
+        out.keySet().retainAll(Routing.withoutStandIns(out.keySet(), LoadedModel::entry));
         // A task is missing only when none of its models could take the spectrum.
         refusedByTask.forEach((task, e) -> {
             if (out.keySet().stream().noneMatch(m -> m.entry().task().equals(task))) {

@@ -98,14 +98,37 @@ class PredictorTest {
 
         InferenceResult r = predict(foil.energy(), foil.mu()).result();
 
-        // Then each task is answered once, CN and PDF by the m3d models, and the CN is the metal's 8
+        // Then each task is answered once, CN and PDF by the m3d models (the wide-window ones: the scan reaches
+        // E0 + 200 eV), and the CN is the metal's 8
         assertThat(r.getModels()).extracting(ModelRef::getTask).doesNotHaveDuplicates();
         assertThat(r.getModels()).extracting(ModelRef::getId)
-                .contains("m3d-fe-k-cn", "m3d-fe-k-pdf", "m3d-fe-k-ox").doesNotContain("fe-k-cn", "fe-k-pdf");
+                .contains("m3d-fe-k-cn-wide", "m3d-fe-k-pdf-wide", "m3d-fe-k-ox")
+                .doesNotContain("fe-k-cn", "fe-k-pdf");
         assertThat(r.getCoordinationNumber().getPredicted()).isEqualTo("8");
         // and the task's OOD estimate is the answering model's
         assertThat(r.getOodByTask().get(ModelTasks.CN).getThreshold())
-                .isEqualTo(registry.byId("m3d-fe-k-cn").orElseThrow().entry().ood().threshold());
+                .isEqualTo(registry.byId("m3d-fe-k-cn-wide").orElseThrow().entry().ood().threshold());
+    }
+
+    @Test
+    void aScanEndingBeforeTheWideWindowIsAnsweredByTheXanesGraphsAndAFullOneByTheWideGraphsOnly() throws Exception {
+        // Given bcc iron (E0 7112 eV) recorded to E0 + 800 eV, and the same scan cut at E0 + 150 eV
+        SpectrumFile foil = SpectrumFileReader.read(ROOT.resolve(
+                "services/app/src/main/resources/demo/fe-reduction/fe-reduction-089.xdi"));
+
+        InferenceResult full = predict(foil.energy(), foil.mu()).result();
+        InferenceResult cut = predict(foil.energy(), foil.mu(), 6900, 7262).result();
+
+        // Then the full scan's CN and PDF come from the m3d wide graphs and their xanes fallbacks are not asked
+        assertThat(full.getModels()).extracting(ModelRef::getId)
+                .contains("m3d-fe-k-cn-wide", "m3d-fe-k-pdf-wide").doesNotContain("m3d-fe-k-cn", "m3d-fe-k-pdf");
+        // and the cut one's from the xanes graphs, with nothing reported missing: every task still has its answer
+        assertThat(cut.getModels()).extracting(ModelRef::getId)
+                .contains("m3d-fe-k-cn", "m3d-fe-k-pdf").doesNotContain("m3d-fe-k-cn-wide", "m3d-fe-k-pdf-wide");
+        assertThat(cut.getOxidationState()).isNotNull();
+        assertThat(cut.getCoordinationNumber()).isNotNull();
+        assertThat(cut.getPdf()).isNotNull();
+        assertThat(cut.getQualityFlags()).noneMatch(f -> f.startsWith("SKIPPED_"));
     }
 
     @Test
@@ -183,9 +206,9 @@ class PredictorTest {
         return new Predictor(registry, Clock.systemUTC()).predict(List.of(in)).get(0);
     }
 
+    /** The Ni oxidation-state graph (the xanes window: no wide oxidation-state graph is served). */
     private static io.xasstream.inference.model.LoadedModel niOxidationStateModel() {
-        return registry.models().stream().filter(m -> m.entry().element().equals("Ni")
-                && m.entry().task().equals(ModelTasks.OXIDATION)).findFirst().orElseThrow();
+        return registry.byId("m3d-ni-k-ox").orElseThrow();
     }
 
     private static float[] probabilities(InferenceResult r) {

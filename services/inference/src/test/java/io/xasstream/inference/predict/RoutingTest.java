@@ -7,13 +7,48 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Per task the candidate with the smallest OOD score relative to its own threshold answers. */
+/**
+ * A fallback stands aside for the model it stands in for; then per task the candidate with the smallest OOD score
+ * relative to its own threshold answers.
+ */
 class RoutingTest {
 
     private static ModelManifest.Entry entry(String id, String task, Double threshold) {
+        return entry(id, task, threshold, null);
+    }
+
+    private static ModelManifest.Entry entry(String id, String task, Double threshold, String fallbackFor) {
         return new ModelManifest.Entry(id, "1.0.0", "Fe", "K", task, id + ".onnx", "0", null, Map.of(), List.of(),
                 null, threshold == null ? null : new ModelManifest.Ood(threshold, "test"), Map.of(), Map.of(), null,
-                null, null);
+                null, null, fallbackFor);
+    }
+
+    @Test
+    void aFallbackStandsAsideWhereTheModelItStandsInForTookTheSpectrum() {
+        // Given the wide-window CN model, its xanes-window fallback and a model of another family for the same task
+        var wide = entry("m3d-fe-k-cn-wide", "coordination_number", 1.0);
+        var xanes = entry("m3d-fe-k-cn", "coordination_number", 1.0, "m3d-fe-k-cn-wide");
+        var complexes = entry("fe-k-cn", "coordination_number", 1.0);
+
+        // When all three took a spectrum that covers the wide window, the fallback is dropped, the others stay
+        assertThat(Routing.withoutStandIns(List.of(xanes, wide, complexes), e -> e))
+                .containsExactly(wide, complexes);
+        // When the spectrum ends too early for the wide window, the fallback answers in its place
+        assertThat(Routing.withoutStandIns(List.of(xanes, complexes), e -> e)).containsExactly(xanes, complexes);
+    }
+
+    @Test
+    void aManifestFallbackMustNameAModelOfTheSameElementEdgeAndTask() {
+        var wide = entry("m3d-fe-k-cn-wide", "coordination_number", 1.0);
+        var good = entry("m3d-fe-k-cn", "coordination_number", 1.0, "m3d-fe-k-cn-wide");
+        var dangling = entry("m3d-fe-k-pdf", "pdf", 1.0, "m3d-fe-k-pdf-wide");
+        var otherTask = entry("m3d-fe-k-ox", "oxidation_state", 1.0, "m3d-fe-k-cn-wide");
+
+        assertThat(new ModelManifest(1, List.of(wide, good)).fallbackProblems()).isEmpty();
+        assertThat(new ModelManifest(1, List.of(wide, good, dangling)).fallbackProblems())
+                .contains("m3d-fe-k-pdf is the fallback for m3d-fe-k-pdf-wide, which the manifest does not hold");
+        assertThat(new ModelManifest(1, List.of(wide, otherTask)).fallbackProblems())
+                .contains("m3d-fe-k-ox (Fe K oxidation_state) is the fallback for m3d-fe-k-cn-wide");
     }
 
     @Test
