@@ -32,14 +32,14 @@ VERSION = "1.8.0"  # 1.1.0: third data block; 1.2.0: theory-randomised copies + 
 #                   1.3.0: classifiers are mixed ensembles (per-element + conditioned members); 1.4.0: fourth block;
 #                   1.5.0: fifth block (300 structures x 20 variations), split stable under added blocks;
 #                   1.6.0: sixth block (300 x 20); 1.7.0: oxidation-state graphs take the edge position of
-#                   reference-calibrated spectra (second input, reference ensemble); 1.8.0: every task also on the
-#                   wide input window (E0 + 200 eV), the xanes graphs as its fallback
+#                   reference-calibrated spectra (second input, reference ensemble); 1.8.0: CN and PDF also on the
+#                   wide input window (E0 + 200 eV), the xanes graphs as their fallback
 N_MEMBERS = 5
 SEED = G.SEED
 TASKS = ("ox", "cn", "pdf")
-# Every task is served twice per element (m3d 1.8.0): on the xanes window (any spectrum that covers the edge) and on the
-# wide window (generate.WINDOWS), whose graph answers wherever a spectrum covers it; the xanes graph is its fallback
-# (manifest `fallbackFor`). Wide models are per-element nets (the set-up comparison is on the xanes window).
+# Every task is built twice per element (m3d 1.8.0): on the xanes window (any spectrum that covers the edge) and on the
+# wide window (generate.WINDOWS), whose served graph answers wherever a spectrum covers it; the xanes graph is its
+# fallback (manifest `fallbackFor`). Wide models are per-element nets (the set-up comparison is on the xanes window).
 WIDE = "wide"
 MODEL_KEYS = TASKS + tuple(t + "-" + WIDE for t in TASKS)
 # Built and evaluated, not served: the wide oxidation-state graphs. On simulated held-out they beat the xanes ones, but
