@@ -103,15 +103,21 @@ WINDOW_TEXT = {"xanes": "input window E0 - 20 ... E0 + 70 eV (the edge)",
                P.WIDE: "input window E0 - 20 ... E0 + 200 eV (the edge and the EXAFS to k = 7.2 1/A)"}
 
 
+def measured_answers(R, key, el=None):
+    """One model key's own answers on the measured reference spectra (of element el, default all) it can take."""
+    return [r["byModel"][key] for r in R["reference"]
+            if key in r.get("byModel", {}) and (el is None or r["element"] == el)]
+
+
 def _measured_pair(R, key):
     """'n right of m' and the confident unflagged wrong count of one model key over all measured spectra it took."""
-    a = [r["byModel"][key] for r in R["reference"] if key in r.get("byModel", {})]
+    a = measured_answers(R, key)
     return "%d/%d" % (sum(x["correct"] for x in a), len(a)), "%d" % sum(x["confident_unflagged_wrong"] for x in a)
 
 
 def measured_check(R, el, key):
     """A model's own answers on the measured reference spectra of its element that it can take."""
-    dev = [r["byModel"][key] for r in R["reference"] if r["element"] == el and key in r.get("byModel", {})]
+    dev = measured_answers(R, key, el)
     if not dev:
         return None
     return {"n": len(dev), "accuracy": float(np.mean([a["correct"] for a in dev])),
@@ -523,12 +529,10 @@ def write_card(R, files, full, compare, lc, wall, sizes):
             "; ".join("%s %d/%d" % (el, sum(r["ox_correct"] for r in ev if r["element"] == el),
                                     sum(1 for r in ev if r["element"] == el))
                       for el in sampler.ELEMENTS if any(r["element"] == el for r in ev))))
-        xo = [r["byModel"]["ox-" + P.WIDE] for r in ev if "ox-" + P.WIDE in r.get("byModel", {})]
-        if xo:
+        if measured_answers(R, "ox-" + P.WIDE):
             add("")
-            add("The wide oxidation-state graphs (not served) on the spectra they take: %d/%d correct, %d confident "
-                "unflagged wrong." % (sum(a["correct"] for a in xo), len(xo),
-                                      sum(a["confident_unflagged_wrong"] for a in xo)))
+            add("The wide oxidation-state graphs (not served) on the spectra they take: %s correct, %s confident "
+                "unflagged wrong." % _measured_pair(R, "ox-" + P.WIDE))
         cn = [r for r in ev if r.get("label_cn") and "cn_pred" in r]
         if cn:
             add("")
