@@ -103,6 +103,33 @@ WINDOW_TEXT = {"xanes": "input window E0 - 20 ... E0 + 70 eV (the edge)",
                P.WIDE: "input window E0 - 20 ... E0 + 200 eV (the edge and the EXAFS to k = 7.2 1/A)"}
 
 
+def architecture_section(arch):
+    """Card lines for one saved `m3d.archcheck` result (one member per element and variant, of one task and window)."""
+    from . import archcheck as AC
+    rows, task, window = arch["rows"], arch.get("task", "ox"), arch.get("window", "xanes")
+    els = [el for el in sampler.ELEMENTS if any(r["element"] == el for r in rows)]
+    by = {(r["element"], r["variant"]): r for r in rows}
+
+    def gain(v, split):
+        g = [100 * (by[el, v][split] - by[el, "mlp"][split]) for el in els if (el, v) in by and (el, "mlp") in by]
+        return "%+.1f (%+.1f … %+.1f)" % (np.mean(g), min(g), max(g)) if g else "—"
+
+    gap = [100 * (by[el, "mlp"]["train"] - by[el, "mlp"]["validation"]) for el in els if (el, "mlp") in by]
+    out = ["### Architecture of the %s net, %s window (`python3 -m m3d.archcheck --task %s --window %s`, %.0f s)" % (
+               {"ox": "oxidation-state", "cn": "CN"}[task], window, task, window, arch["seconds"]), "",
+           "One member per element and variant (seed %d, no bootstrap, the served schedule, the served split), "
+           "accuracy on nominal spectra of the training, validation and held-out structures. *mlp* is the served "
+           "set-up (%s); *mlp256x3* has 3 × 256 units, dropout 0.1; *cnn* is a 1-D CNN (three convolution + "
+           "pooling stages over the energy axis, 16/32/32 channels, then 128 units)." % (P.SEED, ARCH), ""]
+    out += AC.table(rows, els)
+    out += ["", "Against *mlp*, in points, mean (min … max) over the elements: *mlp256x3* validation %s, held-out %s; "
+            "*cnn* validation %s, held-out %s. The served net fits its training structures %.1f … %.1f points "
+            "better than the validation ones." % (gain("mlp256x3", "validation"), gain("mlp256x3", "heldout"),
+                                                  gain("cnn", "validation"), gain("cnn", "heldout"),
+                                                  round(min(gap), 1) + 0.0, round(max(gap), 1) + 0.0)]
+    return out
+
+
 def measured_answers(R, key, el=None):
     """One model key's own answers on the measured reference spectra (of element el, default all) it can take."""
     return [r["byModel"][key] for r in R["reference"]
@@ -245,7 +272,7 @@ def _wall_text(wall):
         sec(wall.get("trainingRunSeconds")), sec(wall.get("seconds")))
 
 
-def write_card(R, files, full, compare, lc, wall, sizes):
+def write_card(R, files, full, compare, lc, wall, sizes, arch=()):
     L = []
     add = L.append
     gen = R["generation"]
@@ -396,6 +423,9 @@ def write_card(R, files, full, compare, lc, wall, sizes):
         "ensemble's set-up, below); not part of the choice, which is about spectra without a reference channel." %
         ", ".join("%s → %s" % (P.TASK_NAME[t], MODE_SHORT[c]) for t, c in compare["choice"].items()))
     add("")
+    for a in arch:
+        L.extend(architecture_section(a))
+        add("")
     add("## Served ensembles: simulated held-out (FEFF structures never seen in training)")
     add("")
     add("| element | ox acc | ox ECE | ox T (in-dist. T) | ox acc / ECE, theory ×%g | CN acc | CN ±1 | "
