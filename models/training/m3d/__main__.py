@@ -204,9 +204,10 @@ def finish(tag, d, R, files, full, cmp_, wall, quick, plot_calibration=True):
         RP.plot_calibration(probs, ys, os.path.join(RP.PLOTS, "calibration_ox.png"),
                             "oxidation state, simulated held-out, 9 elements")
     sizes = P.artifact_sizes(files)
+    from . import archcheck as AC   # here: archcheck imports this module
     arch = []   # the exploratory architecture checks (m3d.archcheck) that have been run on this data
-    for task, window in ((t, w) for t in ("ox", "cn") for w in sorted(G.WINDOWS, key=G.window_width)):
-        path = P.result_path(tag, "archcheck_%s_%s" % (task, window))
+    for task, window in ((t, w) for t in AC.TASKS for w in sorted(G.WINDOWS, key=G.window_width)):
+        path = P.result_path(tag, AC.result_name(task, window))
         if os.path.exists(path):
             with open(path) as fh:
                 arch.append(json.load(fh))

@@ -31,6 +31,9 @@ from . import sampler
 from . import train as T
 
 VARIANTS = ("mlp", "mlp256x3", "cnn")
+VARIANT_TEXT = {"mlp256x3": "3 × 256 units, dropout 0.1",
+                "cnn": "a 1-D CNN (three convolution + pooling stages over the energy axis, 16/32/32 channels, then "
+                       "128 units)"}
 TASKS = ("ox", "cn")
 
 

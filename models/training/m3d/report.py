@@ -119,8 +119,8 @@ def architecture_section(arch):
                {"ox": "oxidation-state", "cn": "CN"}[task], window, task, window, arch["seconds"]), "",
            "One member per element and variant (seed %d, no bootstrap, the served schedule, the served split), "
            "accuracy on nominal spectra of the training, validation and held-out structures. *mlp* is the served "
-           "set-up (%s); *mlp256x3* has 3 × 256 units, dropout 0.1; *cnn* is a 1-D CNN (three convolution + "
-           "pooling stages over the energy axis, 16/32/32 channels, then 128 units)." % (P.SEED, ARCH), ""]
+           "set-up (%s); *mlp256x3* has %s; *cnn* is %s." % (P.SEED, ARCH, AC.VARIANT_TEXT["mlp256x3"],
+                                                              AC.VARIANT_TEXT["cnn"]), ""]
     out += AC.table(rows, els)
     out += ["", "Against *mlp*, in points, mean (min … max) over the elements: *mlp256x3* validation %s, held-out %s; "
             "*cnn* validation %s, held-out %s. The served net fits its training structures %.1f … %.1f points "
