@@ -33,6 +33,15 @@ FULL = {"blocks": [(100, 60, G.SEED), (150, 40, G.SEED + 1), (150, 40, G.SEED + 
                    (300, 20, G.SEED + 4), (300, 20, G.SEED + 5)],
         "theory_blocks": [(2.0, 20)]}
 QUICK = {"blocks": [(24, 20, G.SEED)], "theory_blocks": [(2.0, 10)]}
+# a candidate next data set, measured before it is adopted (`generate --more-blocks N`, `m3d.curve --more-blocks N`):
+# FULL and N more blocks like its last ones (300 structures, 20 variations, the next seeds)
+MORE_BLOCK = (300, 20)
+
+
+def with_more_blocks(cfg, n):
+    """`cfg` with n more blocks of MORE_BLOCK structures and variations, seeds continuing after its last block."""
+    last_seed = cfg["blocks"][-1][2]
+    return dict(cfg, blocks=list(cfg["blocks"]) + [MORE_BLOCK + (last_seed + 1 + i,) for i in range(n)])
 
 
 def data_tag(cfg):
@@ -118,9 +127,20 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("stage", choices=["all", "generate", "check", "compare", "curve", "train", "export", "card"])
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--elements", nargs="+", choices=sampler.ELEMENTS, default=list(sampler.ELEMENTS),
+                    help="generate only: these elements' shards, assembled on their own (for a diagnostic on part of "
+                         "the data, e.g. m3d.cnerrors; the generation facts of the card are not rewritten)")
+    ap.add_argument("--more-blocks", type=int, default=0,
+                    help="generate only: FULL and this many more blocks (a candidate data set, assembled under its "
+                         "own name; the card's generation facts are not rewritten)")
     a = ap.parse_args(argv)
+    a.elements = [el for el in sampler.ELEMENTS if el in a.elements]   # the assembled data's order
+    partial = a.elements != list(sampler.ELEMENTS) or a.more_blocks > 0
+    if partial and (a.stage != "generate" or a.quick):
+        ap.error("--elements and --more-blocks are for the generate stage of the full data; the other stages build "
+                 "the served models from every element of FULL")
     t0 = time.time()
-    cfg = QUICK if a.quick else FULL
+    cfg = QUICK if a.quick else with_more_blocks(FULL, a.more_blocks)
     tag = data_tag(cfg)
     if a.quick:
         P.OUT = os.path.join(T.WORK, "quick-out")
@@ -131,7 +151,9 @@ def main(argv=None):
         total = {"feff_runs": 0, "feff_failed": 0, "seconds": 0.0, "feff_seconds": 0.0, "rejected": 0, "blocks": []}
         for bi, (ns, nv, seed) in enumerate(cfg["blocks"]):
             bt = G.block_tag(ns, nv, seed)
-            _, facts = G.generate(sampler.ELEMENTS, ns, nv, seed=seed, log=P.log, tag=bt, id_offset=1000 * bi)
+            _, facts = G.generate(a.elements, ns, nv, seed=seed, log=P.log, tag=bt, id_offset=1000 * bi)
+            if partial:
+                continue
             facts = record_block(bt, facts, "feff_seconds", n_structures=ns, n_var=nv, seed=seed)
             for k in ("feff_runs", "feff_failed", "seconds", "feff_seconds", "rejected"):
                 total[k] += facts[k]
@@ -139,17 +161,24 @@ def main(argv=None):
         for th, nv in cfg["theory_blocks"]:   # FEFF runs are cached by now: path sums only
             for bi, (ns, _, seed) in enumerate(cfg["blocks"]):
                 bt = G.block_tag(ns, nv, seed, th)
-                _, facts = G.generate(sampler.ELEMENTS, ns, nv, seed=seed, log=P.log, tag=bt, id_offset=1000 * bi,
+                _, facts = G.generate(a.elements, ns, nv, seed=seed, log=P.log, tag=bt, id_offset=1000 * bi,
                                       theory=th)
+                if partial:
+                    continue
                 facts = record_block(bt, facts, "seconds", n_structures=ns, n_var=nv, seed=seed, theory=th)
                 total["rejected"] += facts["rejected"]
                 total.setdefault("theory_blocks", []).append(facts)
         total["n_structures"] = sum(b[0] for b in cfg["blocks"])
         total["n_var"] = "/".join(str(b[1]) for b in cfg["blocks"])
-        P.save_json(total, gen_path)
+        if not partial:
+            P.save_json(total, gen_path)
     if a.stage in ("all", "check"):
         pathsum_check(tag)
-    T.assemble(tag)
+    T.assemble(tag, elements=a.elements)
+    if partial:
+        P.log("stage generate done for %s (%d blocks) in %.0f s" % (" ".join(a.elements), len(cfg["blocks"]),
+                                                                     time.time() - t0))
+        return
     d = T.load_data(tag)
     if a.stage in ("all", "compare"):
         P.compare(tag, d)
@@ -206,7 +235,7 @@ def finish(tag, d, R, files, full, cmp_, wall, quick, plot_calibration=True):
     sizes = P.artifact_sizes(files)
     from . import archcheck as AC   # here: archcheck imports this module
     arch = []   # the exploratory architecture checks (m3d.archcheck) that have been run on this data
-    for task, window in ((t, w) for t in AC.TASKS for w in sorted(G.WINDOWS, key=G.window_width)):
+    for task, window in ((t, w) for t in AC.TASKS for w in sorted(G.WINDOWS, key=lambda w: G.WINDOWS[w][2])):
         path = P.result_path(tag, AC.result_name(task, window))
         if os.path.exists(path):
             with open(path) as fh:

@@ -34,9 +34,14 @@ SEED = 20261125
 # edge, XFEL pulse trains and XANES-only scans included; "wide" (to E0 + 200 eV, k up to 7.2 1/A) adds the start of the
 # EXAFS, where the first-shell amplitude and phase carry the coordination number and distance. The shards keep the
 # wide input; the xanes input is its first GRID[2] values (the same normalisation, the same grid points).
-WINDOWS = {"xanes": (-20.0, 70.0, 181), "wide": (-20.0, 200.0, 441)}
+# "exafs" (to E0 + 380 eV, k up to 10 1/A) is for exploration only (no served model reads it): whether a longer k range,
+# which separates the first-shell amplitude (CN) from its damping (sigma2), lifts CN. Shards keep it only when
+# M3D_SHARD_WINDOW=exafs, in their own folder (the FEFF runs are shared, so that costs only the path sums).
+WINDOWS = {"xanes": (-20.0, 70.0, 181), "wide": (-20.0, 200.0, 441), "exafs": (-20.0, 380.0, 801)}
 GRID = WINDOWS["xanes"]
-SHARD_WINDOW = "wide"
+SHARD_WINDOW = os.environ.get("M3D_SHARD_WINDOW", "wide")
+if SHARD_WINDOW not in ("wide", "exafs"):
+    raise ValueError("M3D_SHARD_WINDOW must be wide or exafs, not %r" % SHARD_WINDOW)
 
 
 def spec(window="xanes"):

@@ -176,21 +176,25 @@ def compare(tag, d, log=log):
     return res
 
 
-def learning_curve(tag, d, elements=("Mn", "Cu"), fracs=(0.1, 0.25, 0.5, 1.0), log=log):
-    jobs = [(tag, "per", ELEMENTS.index(el), "ox", SEED, False, f) for el in elements for f in fracs]
-    jobs += [(tag, "per", ELEMENTS.index(el), "cn", SEED, False, f) for el in elements for f in fracs]
+def learning_curve(tag, d, elements=("Mn", "Cu"), fracs=(0.1, 0.25, 0.5, 1.0), log=log, tasks=("ox", "cn"),
+                   window="xanes", name="learning_curve"):
+    """Single members (seed SEED, no bootstrap) per element and task on a fraction of the training structures:
+    {element: {task: [{fraction, n_train, heldout_acc, validation_acc}]}} (nominal spectra), saved as `name`."""
+    jobs = [(tag, "per", ELEMENTS.index(el), t, SEED, False, f, window) for t in tasks for el in elements
+            for f in fracs]
     T.run_jobs(jobs, log)
     out = {}
     for el in elements:
         ei = ELEMENTS.index(el)
-        for task in ("ox", "cn"):
+        for task in tasks:
             for f in fracs:
-                p = T.Prepared(d, "per", ei, f, SEED)
+                p = T.Prepared(d, "per", ei, f, SEED, window)
                 net = T.load_member(tag, "per", ei, task, SEED, False, p, f)
-                r = evaluate_members(d, "per", ei, task, [net], p, 2)
                 out.setdefault(el, {}).setdefault(task, []).append(
-                    {"fraction": f, "n_train": int(len(p.idx[0])), "heldout_acc": r["acc"]})
-    save_json(out, result_path(tag, "learning_curve"))
+                    {"fraction": f, "n_train": int(len(p.idx[0])),
+                     "heldout_acc": evaluate_members(d, "per", ei, task, [net], p, 2)["acc"],
+                     "validation_acc": evaluate_members(d, "per", ei, task, [net], p, 1)["acc"]})
+    save_json(out, result_path(tag, name))
     return out
 
 

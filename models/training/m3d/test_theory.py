@@ -1,5 +1,6 @@
 """Theory-randomised copies (generate.beam_spectrum `theory`) and the split they share with the nominal spectra.
 Run: cd models/training && /usr/bin/python3 -m unittest m3d.test_theory   (needs feff8l; ~5 s)"""
+import os
 import shutil
 import tempfile
 import unittest
@@ -19,6 +20,18 @@ class BlockTagTest(unittest.TestCase):
         self.assertEqual(G.parse_block_tag(G.block_tag(150, 40, 20261126)), (150, 40, 20261126, 1.0))
         self.assertEqual(G.parse_block_tag(G.block_tag(100, 20, 20261125, 2.0)), (100, 20, 20261125, 2.0))
         self.assertNotEqual(G.block_tag(100, 20, 20261125, 2.0), G.block_tag(100, 20, 20261125))
+
+
+class MoreBlocksTest(unittest.TestCase):
+    def test_a_candidate_data_set_adds_blocks_with_the_next_seeds_under_its_own_name(self):
+        from m3d import __main__ as M
+        more = M.with_more_blocks(M.FULL, 2)
+        last = M.FULL["blocks"][-1][2]
+        self.assertEqual(more["blocks"][:len(M.FULL["blocks"])], M.FULL["blocks"])
+        self.assertEqual(more["blocks"][len(M.FULL["blocks"]):], [M.MORE_BLOCK + (last + 1,), M.MORE_BLOCK + (last + 2,)])
+        self.assertEqual(more["theory_blocks"], M.FULL["theory_blocks"])
+        self.assertNotEqual(T.data_path(M.data_tag(more)), T.data_path(M.data_tag(M.FULL)))
+        self.assertEqual(M.with_more_blocks(M.FULL, 0), M.FULL)
 
 
 class FileKeyTest(unittest.TestCase):
@@ -42,6 +55,37 @@ class StructureRolesTest(unittest.TestCase):
 
     def test_adding_structures_keeps_the_roles_of_the_earlier_ones(self):
         self.assertTrue(np.array_equal(T.structure_roles(3, 5000)[:3200], T.structure_roles(3, 3200)))
+
+    def test_assembling_a_subset_of_elements_keeps_each_elements_own_index_and_roles(self):
+        # Given shards of Ni and Cu (as `m3d generate --elements` leaves them)
+        tmp = tempfile.mkdtemp()
+        old = G.CACHE, T.WORK
+        try:
+            G.CACHE, T.WORK = tmp, tmp
+            bt = G.block_tag(40, 2, 7)
+            folder = os.path.join(tmp, G.SHARDS, bt)
+            os.makedirs(folder)
+            width = G.WINDOWS[G.SHARD_WINDOW][2]
+            for el in ("Ni", "Cu"):
+                for sid in range(40):
+                    np.savez(os.path.join(folder, "%s_%04d.npz" % (el, sid)), x=np.zeros((2, width), np.float32),
+                             g2=np.zeros((2, 32), np.float32), dist=np.full(2, 2.0, np.float32), ox=np.full(2, 2),
+                             cn=np.full(2, 6), structure=np.full(2, sid), e0=np.full(2, 8340.0),
+                             offset=np.zeros(2), rejected=np.array(0), geometry=np.array("octahedral"),
+                             ligand=np.array("O"))
+            # When they are assembled on their own (and later with Cu, which must not reuse the Ni-only file)
+            T.assemble(bt, elements=["Ni"])
+            d = T.load_data(bt)
+            T.assemble(bt, elements=["Ni", "Cu"])
+            both = T.load_data(bt)
+        finally:
+            G.CACHE, T.WORK = old
+            shutil.rmtree(tmp)
+        # Then they carry Ni's index and the roles drawn for Ni, as in an assembly of all elements
+        ni = sampler.ELEMENTS.index("Ni")
+        self.assertTrue(np.all(d["element"] == ni))
+        self.assertTrue(np.array_equal(d["split"], T.structure_roles(ni, 40)[d["structure"]]))
+        self.assertEqual(set(both["element"].tolist()), {ni, sampler.ELEMENTS.index("Cu")})
 
 
 @unittest.skipUnless(shutil.which("feff8l"), "feff8l not installed")

@@ -143,12 +143,17 @@ def edge_position(e0, offset, el, rng):
 
 
 def assemble(tag, elements=sampler.ELEMENTS, seed=G.SEED):
-    """All shards -> one npz with split labels (by FEFF structure: 70 % train, 15 % validation, 15 % test)."""
+    """All shards of `elements` -> one npz with split labels (by FEFF structure: 70 % train, 15 % validation, 15 %
+    test)."""
     path = data_path(tag)
-    if os.path.exists(path) and "c" in np.load(path).files:   # (assembled before the edge position was kept)
-        return path
+    if os.path.exists(path):
+        z = np.load(path)
+        # reassembled when it lacks the edge position (older files) or holds other elements (`generate --elements`)
+        if "c" in z.files and set(z["element"].tolist()) == {sampler.ELEMENTS.index(el) for el in elements}:
+            return path
     parts = []
-    for ei, el in enumerate(elements):
+    for el in elements:
+        ei = sampler.ELEMENTS.index(el)   # the element's own index, also when `elements` is a subset
         d = G.load(el, tag)
         role = structure_roles(ei, int(d["structure"].max()) + 1, seed)
         d["split"] = role[d["structure"]]

@@ -1,0 +1,154 @@
+"""`python3 -m m3d.cnerrors [--window wide|xanes]`: where the served CN graphs go wrong on simulated held-out
+structures, by kind of site, and how much of the CN label is a matter of definition.
+
+The CN label (simulate.structures.SiteModel.effective_cn) counts the first-shell ligands within CUT (0.35 Å) of the
+shortest bond, so an octahedron or square pyramid with elongated axial bonds (Jahn-Teller ions: sampler.JAHN_TELLER,
+elongation 0.15-0.75 Å) is CN 6 or 5 up to 0.35 Å of elongation and CN 4 beyond it. For each element this reads the
+committed graphs (models/m3d, through the numpy ONNX evaluator) on the nominal held-out spectra of the assembled data
+and reports
+* accuracy by kind of site: metal, each regular polyhedron, and elongated polyhedra by elongation (below NEAR[0],
+  within NEAR of the cut, above NEAR[1]);
+* the two groups that carry most errors: five-coordinate sites (square pyramids, trigonal bipyramids: CN 5 against
+  6 or 4 is one ligand's share of the first-shell amplitude, which static and thermal disorder also change) and
+  polyhedra elongated within NEAR of the cut;
+* the commonest confusions (true CN -> predicted CN);
+* label sensitivity: the share of held-out structures whose CN changes when the cut becomes 0.30 or 0.40 Å (the
+  analogue of `fe_k ceiling`'s bond-factor check).
+A diagnostic: it trains and chooses nothing. Result: work/m3d/results/<data>/cnerrors_<window>.json."""
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+
+import numpy as np
+
+from fe_k import onnxcheck
+
+from . import __main__ as M
+from . import generate as G
+from . import pipeline as P
+from . import sampler
+from . import train as T
+
+CUT = 0.35
+NEAR = (0.25, 0.45)
+SENSITIVITY_CUTS = (0.30, 0.40)
+
+
+def cn_with_cut(site, cut=CUT):
+    """First-shell CN of a site with ligands counted within `cut` Å of the shortest bond (metals: all neighbours)."""
+    if site.is_metal:
+        return site.coordination_number
+    r = site.first_shell()
+    return int(sum(1 for x in r if x <= min(r) + cut))
+
+
+def site_kind(site):
+    """'metal', the geometry, or '<geometry> elongated <band>' with the band of the elongation against NEAR."""
+    if site.is_metal:
+        return "metal"
+    if not site.split_long:
+        return site.geometry
+    dl = site.split_long[1]
+    band = ("< %.2f Å" % NEAR[0] if dl < NEAR[0] else "> %.2f Å" % NEAR[1] if dl > NEAR[1]
+            else "%.2f-%.2f Å" % NEAR)
+    return "%s elongated %s" % (site.geometry, band)
+
+
+def served_classes(model_id):
+    """The output classes of a committed graph, as the manifest lists them (an element's CN net keeps only the CN
+    values its training data holds)."""
+    with open(os.path.join(G.REPO, "models", "manifest.json")) as fh:
+        entry = next(m for m in json.load(fh)["models"] if m["id"] == model_id)
+    return [int(c) for c in entry["classes"]]
+
+
+def sites_by_structure(el, blocks):
+    """Structure id -> site for every block (ids offset by 1000 per block, as `m3d generate` numbers them)."""
+    return {1000 * bi + i: s for bi, (ns, _, seed) in enumerate(blocks)
+            for i, (s, _) in enumerate(sampler.sites_for(el, ns, seed))}
+
+
+def near_cut(site):
+    return bool(site.split_long) and not site.is_metal and NEAR[0] <= site.split_long[1] <= NEAR[1]
+
+
+def wrong_of(mask, correct):
+    """[wrong, n] over the spectra in mask."""
+    mask, correct = np.asarray(mask, bool), np.asarray(correct, bool)
+    return [int(np.sum(mask & ~correct)), int(np.sum(mask))]
+
+
+def by_kind(kinds, correct):
+    """{kind: [wrong, n]} over spectra."""
+    out = collections.defaultdict(lambda: [0, 0])
+    for k, ok in zip(kinds, correct):
+        out[k][0] += int(not ok)
+        out[k][1] += 1
+    return dict(out)
+
+
+def element_rows(d, el, sites, window):
+    ei = sampler.ELEMENTS.index(el)
+    idx = P.nominal(d, np.flatnonzero((d["element"] == ei) & (d["split"] == 2)))
+    key = "cn" if window == "xanes" else "cn-" + window
+    graph = os.path.join(P.OUT, "%s-%s.onnx" % (P.model_id(el, key), P.VERSION))
+    prob = onnxcheck.run(graph, {"spectrum": P.window_input(d["x"][idx], window).astype(np.float32)})[
+        P.output_names("cn")[0]]
+    pred = np.array(served_classes(P.model_id(el, key)))[prob.argmax(1)]
+    y = d["cn"][idx]
+    st = [sites[int(s)] for s in d["structure"][idx]]
+    if any(cn_with_cut(s) != int(t) for s, t in zip(st, y)):
+        raise RuntimeError("%s: the data's CN labels are not the sites' (another generator version?)" % el)
+    structures = sorted(set(int(s) for s in d["structure"][idx]))
+    changed = {c: float(np.mean([cn_with_cut(sites[s], c) != cn_with_cut(sites[s]) for s in structures]))
+               for c in SENSITIVITY_CUTS}
+    conf = collections.Counter("%d -> %d" % (a, b) for a, b in zip(y, pred) if a != b)
+    ok = pred == y
+    return {"element": el, "n": int(len(idx)), "accuracy": float(np.mean(ok)), "wrong": int(np.sum(~ok)),
+            "fiveCoordinate": wrong_of(y == 5, ok), "nearCut": wrong_of([near_cut(s) for s in st], ok),
+            "byKind": by_kind([site_kind(s) for s in st], ok),
+            "confusions": conf.most_common(6), "heldoutStructures": len(structures),
+            "labelChangedAtCut": {"%.2f" % c: v for c, v in changed.items()}}
+
+
+def table(rows):
+    """Markdown table: accuracy, the errors on five-coordinate and near-cut sites (share of all errors), label
+    sensitivity and the commonest confusions; then per element the kinds of site with errors."""
+    def part(r, k):
+        w, n = r[k]
+        return "%d / %d (%.0f %% of errors)" % (w, n, 100 * w / max(r["wrong"], 1))
+    out = ["| element | accuracy | CN 5 sites wrong / n | elongated %.2f-%.2f Å wrong / n | label changes at cut "
+           "%s | commonest confusions |" % (NEAR + (" / ".join("%.2f" % c for c in SENSITIVITY_CUTS),)),
+           "|---|---|---|---|---|---|"]
+    for r in rows:
+        conf = ", ".join("%s: %d" % (c, n) for c, n in r["confusions"][:4])
+        sens = " / ".join("%.0f %%" % (100 * r["labelChangedAtCut"]["%.2f" % c]) for c in SENSITIVITY_CUTS)
+        out.append("| %s | %.1f %% | %s | %s | %s | %s |" % (r["element"], 100 * r["accuracy"], part(r, "fiveCoordinate"),
+                                                          part(r, "nearCut"), sens, conf))
+    out.append("")
+    for r in rows:
+        out.append("%s, wrong / n by kind of site: %s" % (r["element"], "; ".join(
+            "%s %d/%d" % (k, w, n) for k, (w, n) in sorted(r["byKind"].items()) if w)))
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--window", choices=sorted(G.WINDOWS), default=P.WIDE)
+    a = ap.parse_args(argv)
+    tag = M.data_tag(M.FULL)
+    d = T.load_data(tag)
+    rows = []
+    for ei in sorted(set(d["element"].tolist())):   # the elements the assembled data holds
+        el = sampler.ELEMENTS[ei]
+        rows.append(element_rows(d, el, sites_by_structure(el, M.FULL["blocks"]), a.window))
+        P.log("%s: CN accuracy %.3f" % (el, rows[-1]["accuracy"]))
+    P.save_json({"window": a.window, "cut": CUT, "rows": rows}, P.result_path(tag, "cnerrors_" + a.window))
+    print("\n".join(table(rows)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""m3d.cnerrors: the CN rule it varies is the one the data is labelled with, elongated sites fall in the right band,
+and the per-kind and table counts come from the rows.
+Run: cd models/training && /usr/bin/python3 -m unittest m3d.test_cnerrors   (< 1 s)"""
+import unittest
+
+from m3d import cnerrors as CL
+from m3d import sampler
+from simulate.structures import SiteModel
+
+
+def cu_octahedron(elongation):
+    return SiteModel("Cu2+ test", "Cu", 2, "octahedral", "O", split_long=(2, elongation))
+
+
+class CnLabelsTest(unittest.TestCase):
+    def test_the_rule_at_the_cut_is_the_label_of_every_sampled_site(self):
+        for el in ("Cr", "Mn", "Ni", "Cu", "Zn"):
+            for site, _ in sampler.sites_for(el, 60, 99):
+                self.assertEqual(CL.cn_with_cut(site), sampler.effective_cn(site), site.name)
+
+    def test_an_octahedron_elongated_near_the_cut_changes_cn_when_the_cut_moves(self):
+        near, far = cu_octahedron(0.33), cu_octahedron(0.60)
+        self.assertEqual([CL.cn_with_cut(near, c) for c in (0.30, 0.35, 0.40)], [4, 6, 6])
+        self.assertEqual([CL.cn_with_cut(far, c) for c in (0.30, 0.35, 0.40)], [4, 4, 4])
+
+    def test_sites_are_grouped_by_geometry_and_elongation_band(self):
+        self.assertEqual(CL.site_kind(cu_octahedron(0.33)), "octahedral elongated 0.25-0.45 Å")
+        self.assertEqual(CL.site_kind(cu_octahedron(0.60)), "octahedral elongated > 0.45 Å")
+        self.assertEqual(CL.site_kind(cu_octahedron(0.10)), "octahedral elongated < 0.25 Å")
+        self.assertEqual([CL.near_cut(cu_octahedron(e)) for e in (0.10, 0.33, 0.60)], [False, True, False])
+        self.assertEqual(CL.site_kind(SiteModel("Zn2+ test", "Zn", 2, "tetrahedral", "O")), "tetrahedral")
+        metal = sampler.metal_site("Cu", __import__("numpy").random.default_rng(1), 0)
+        self.assertEqual((CL.site_kind(metal), CL.cn_with_cut(metal)), ("metal", 12))
+
+    def test_given_rows_when_tabulated_then_only_kinds_with_errors_are_listed(self):
+        kinds = CL.by_kind(["a", "a", "b", "c"], [True, False, True, False])
+        self.assertEqual(kinds, {"a": [1, 2], "b": [0, 1], "c": [1, 1]})
+        self.assertEqual(CL.wrong_of([True, True, False, True], [True, False, False, False]), [2, 3])
+        row = {"element": "Cu", "accuracy": 0.5, "wrong": 2, "fiveCoordinate": [1, 3], "nearCut": [0, 1],
+               "byKind": kinds, "confusions": [("6 -> 4", 2)], "labelChangedAtCut": {"0.30": 0.1, "0.40": 0.05}}
+        lines = CL.table([row])
+        self.assertEqual(lines[2], "| Cu | 50.0 % | 1 / 3 (50 % of errors) | 0 / 1 (0 % of errors) | 10 % / 5 % | "
+                                   "6 -> 4: 2 |")
+        self.assertEqual(lines[-1], "Cu, wrong / n by kind of site: a 1/2; c 1/1")
+
+
+if __name__ == "__main__":
+    unittest.main()
