@@ -137,7 +137,7 @@ def table(rows):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--window", choices=sorted(G.WINDOWS), default=P.WIDE)
+    ap.add_argument("--window", choices=("xanes", P.WIDE), default=P.WIDE)   # the windows of the served CN graphs
     a = ap.parse_args(argv)
     tag = M.data_tag(M.FULL)
     d = T.load_data(tag)
