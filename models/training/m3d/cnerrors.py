@@ -135,17 +135,24 @@ def table(rows):
     return out
 
 
+def served_data_rows(element_rows_of, what):
+    """(tag, rows): element_rows_of(d, element, sites) for each element the assembled served data holds (all nine,
+    or those of a `generate --elements` run), logged as they come."""
+    tag = M.data_tag(M.FULL)
+    d = T.load_data(tag)
+    rows = []
+    for ei in sorted(set(d["element"].tolist())):
+        el = sampler.ELEMENTS[ei]
+        rows.append(element_rows_of(d, el, sites_by_structure(el, M.FULL["blocks"])))
+        P.log("%s: %s accuracy %.3f" % (el, what, rows[-1]["accuracy"]))
+    return tag, rows
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--window", choices=("xanes", P.WIDE), default=P.WIDE)   # the windows of the served CN graphs
     a = ap.parse_args(argv)
-    tag = M.data_tag(M.FULL)
-    d = T.load_data(tag)
-    rows = []
-    for ei in sorted(set(d["element"].tolist())):   # the elements the assembled data holds
-        el = sampler.ELEMENTS[ei]
-        rows.append(element_rows(d, el, sites_by_structure(el, M.FULL["blocks"]), a.window))
-        P.log("%s: CN accuracy %.3f" % (el, rows[-1]["accuracy"]))
+    tag, rows = served_data_rows(lambda d, el, sites: element_rows(d, el, sites, a.window), "CN")
     P.save_json({"window": a.window, "cut": CUT, "rows": rows}, P.result_path(tag, "cnerrors_" + a.window))
     print("\n".join(table(rows)))
 
