@@ -151,7 +151,7 @@ def main(argv=None):
         total = {"feff_runs": 0, "feff_failed": 0, "seconds": 0.0, "feff_seconds": 0.0, "rejected": 0, "blocks": []}
         for bi, (ns, nv, seed) in enumerate(cfg["blocks"]):
             bt = G.block_tag(ns, nv, seed)
-            _, facts = G.generate(a.elements, ns, nv, seed=seed, log=P.log, tag=bt, id_offset=1000 * bi)
+            _, facts = G.generate(a.elements, ns, nv, seed=seed, log=P.log, tag=bt, id_offset=G.id_offset(bi))
             if partial:
                 continue
             facts = record_block(bt, facts, "feff_seconds", n_structures=ns, n_var=nv, seed=seed)
@@ -161,7 +161,7 @@ def main(argv=None):
         for th, nv in cfg["theory_blocks"]:   # FEFF runs are cached by now: path sums only
             for bi, (ns, _, seed) in enumerate(cfg["blocks"]):
                 bt = G.block_tag(ns, nv, seed, th)
-                _, facts = G.generate(a.elements, ns, nv, seed=seed, log=P.log, tag=bt, id_offset=1000 * bi,
+                _, facts = G.generate(a.elements, ns, nv, seed=seed, log=P.log, tag=bt, id_offset=G.id_offset(bi),
                                       theory=th)
                 if partial:
                     continue
@@ -201,7 +201,7 @@ def main(argv=None):
         with open(P.result_path(tag, "export")) as fh:
             R = json.load(fh)
         full = {tuple(k.split("/")): v for k, v in R["metrics"].items()}
-        files = {(el, t): os.path.join(P.OUT, "%s-%s.onnx" % (P.model_id(el, t), P.VERSION))
+        files = {(el, t): P.graph_file(el, t)
                  for el in sampler.ELEMENTS for t in P.SERVED_KEYS}
         R["reference"] = [P.set_answers(r) if "byModel" in r else r for r in R["reference"]]
         wall = {}   # wall times of the runs that trained and exported these models, where recorded

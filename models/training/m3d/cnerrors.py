@@ -25,6 +25,7 @@ import os
 import numpy as np
 
 from fe_k import onnxcheck
+from simulate.structures import EFFECTIVE_CN_CUT
 
 from . import __main__ as M
 from . import generate as G
@@ -32,17 +33,9 @@ from . import pipeline as P
 from . import sampler
 from . import train as T
 
-CUT = 0.35
+CUT = EFFECTIVE_CN_CUT
 NEAR = (0.25, 0.45)
 SENSITIVITY_CUTS = (0.30, 0.40)
-
-
-def cn_with_cut(site, cut=CUT):
-    """First-shell CN of a site with ligands counted within `cut` Å of the shortest bond (metals: all neighbours)."""
-    if site.is_metal:
-        return site.coordination_number
-    r = site.first_shell()
-    return int(sum(1 for x in r if x <= min(r) + cut))
 
 
 def site_kind(site):
@@ -66,8 +59,8 @@ def served_classes(model_id):
 
 
 def sites_by_structure(el, blocks):
-    """Structure id -> site for every block (ids offset by 1000 per block, as `m3d generate` numbers them)."""
-    return {1000 * bi + i: s for bi, (ns, _, seed) in enumerate(blocks)
+    """Structure id -> site for every block (ids as `m3d generate` numbers them, generate.id_offset)."""
+    return {G.id_offset(bi) + i: s for bi, (ns, _, seed) in enumerate(blocks)
             for i, (s, _) in enumerate(sampler.sites_for(el, ns, seed))}
 
 
@@ -94,17 +87,16 @@ def element_rows(d, el, sites, window):
     ei = sampler.ELEMENTS.index(el)
     idx = P.nominal(d, np.flatnonzero((d["element"] == ei) & (d["split"] == 2)))
     key = "cn" if window == "xanes" else "cn-" + window
-    graph = os.path.join(P.OUT, "%s-%s.onnx" % (P.model_id(el, key), P.VERSION))
-    prob = onnxcheck.run(graph, {"spectrum": P.window_input(d["x"][idx], window).astype(np.float32)})[
+    prob = onnxcheck.run(P.graph_file(el, key), {"spectrum": P.window_input(d["x"][idx], window).astype(np.float32)})[
         P.output_names("cn")[0]]
     pred = np.array(served_classes(P.model_id(el, key)))[prob.argmax(1)]
     y = d["cn"][idx]
     st = [sites[int(s)] for s in d["structure"][idx]]
-    if any(cn_with_cut(s) != int(t) for s, t in zip(st, y)):
+    if any(sampler.effective_cn(s) != int(t) for s, t in zip(st, y)):
         raise RuntimeError("%s: the data's CN labels are not the sites' (another generator version?)" % el)
     structures = sorted(set(int(s) for s in d["structure"][idx]))
-    changed = {c: float(np.mean([cn_with_cut(sites[s], c) != cn_with_cut(sites[s]) for s in structures]))
-               for c in SENSITIVITY_CUTS}
+    changed = {c: float(np.mean([sampler.effective_cn(sites[s], c) != sampler.effective_cn(sites[s])
+                                 for s in structures])) for c in SENSITIVITY_CUTS}
     conf = collections.Counter("%d -> %d" % (a, b) for a, b in zip(y, pred) if a != b)
     ok = pred == y
     return {"element": el, "n": int(len(idx)), "accuracy": float(np.mean(ok)), "wrong": int(np.sum(~ok)),

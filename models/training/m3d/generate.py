@@ -28,6 +28,7 @@ REPO = os.path.dirname(os.path.dirname(TRAINING))
 CACHE = os.path.join(TRAINING, ".cache", "m3d")
 FEFF_CACHE = os.path.join(TRAINING, ".cache", "feff-m3d")
 SEED = 20261125
+ID_STRIDE = 1000   # structure ids per block (id_offset)
 
 # ---- the model input: E0 from the derivative maximum (Larch rule), grid relative to E0, flattened mu.
 # Two input windows, both 0.5 eV steps from E0 - 20 eV: "xanes" (to E0 + 70 eV) takes any spectrum that covers the
@@ -249,6 +250,12 @@ def structure_job(args):
                         rejected=np.array(rej), geometry=np.array(site.geometry), ligand=np.array(site.ligand))
     os.replace(out + ".tmp.npz", out)
     return out, rej, time.time() - t0
+
+
+def id_offset(block_index):
+    """First structure id of a data set's block_index-th block: ids are ID_STRIDE apart per block, so every block's
+    structures keep their ids (and split roles) whatever blocks follow."""
+    return ID_STRIDE * block_index
 
 
 def shard_path(el, idx, tag):

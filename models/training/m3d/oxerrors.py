@@ -48,10 +48,9 @@ def element_rows(d, el, sites, reference):
     ei = sampler.ELEMENTS.index(el)
     idx = P.nominal(d, np.flatnonzero((d["element"] == ei) & (d["split"] == 2)))
     mid = P.model_id(el, "ox")
-    graph = os.path.join(P.OUT, "%s-%s.onnx" % (mid, P.VERSION))
     feeds = {"spectrum": P.window_input(d["x"][idx], "xanes").astype(np.float32),
              "edge_shift": REF.edge_shift_rows(d["c"][idx], known=reference)}
-    prob = onnxcheck.run(graph, feeds)[P.output_names("ox")[0]]
+    prob = onnxcheck.run(P.graph_file(el, "ox"), feeds)[P.output_names("ox")[0]]
     pred = np.array(CE.served_classes(mid))[prob.argmax(1)]
     y = d["ox"][idx]
     ok = pred == y

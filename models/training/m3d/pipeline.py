@@ -358,7 +358,7 @@ def theory_shift_data(tag, d, log=log):
     for bi, bt in enumerate(nominal_blocks):
         ns, _, seed, _ = G.parse_block_tag(bt)
         st = G.block_tag(ns, SHIFT_VARIATIONS, seed, THEORY_SHIFT)
-        G.generate(ELEMENTS, ns, SHIFT_VARIATIONS, seed=seed, log=log, tag=st, id_offset=1000 * bi,
+        G.generate(ELEMENTS, ns, SHIFT_VARIATIONS, seed=seed, log=log, tag=st, id_offset=G.id_offset(bi),
                    theory=THEORY_SHIFT, keep=lambda el, sid: sid < len(roles[el]) and roles[el][sid] != 0)
         tags.append(st)
     parts = []
@@ -409,6 +409,11 @@ def model_id(el, key):
     if task_of(key) not in TASKS or key not in MODEL_KEYS:
         raise ValueError(key)
     return "m3d-%s-k-%s" % (el.lower(), key)
+
+
+def graph_file(el, key):
+    """The committed ONNX graph of an element's model key (models/m3d/m3d-<el>-k-<key>-<VERSION>.onnx)."""
+    return os.path.join(OUT, "%s-%s.onnx" % (model_id(el, key), VERSION))
 
 
 def torch_out(module, x, names, edge_shift=None):
@@ -580,7 +585,7 @@ def export_all(tag, d, choice, gen_facts, log=log, quick=False):
             if key not in SERVED_KEYS:   # evaluated (metrics, measured check), no graph written
                 continue
             mid = model_id(el, key)
-            path = os.path.join(OUT, "%s-%s.onnx" % (mid, VERSION))
+            path = graph_file(el, key)
             extra = [(REF.EDGE_SHIFT, REF.EDGE_SHIFT_WIDTH)] if task == "ox" else []
             FF.export(fused, G.window_width(window), path, names, extra)
             rows = idx[2][:: max(1, len(idx[2]) // 4)][:4]

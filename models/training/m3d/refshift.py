@@ -57,7 +57,7 @@ def ladder_tags(elements, log=P.log):
     for th in LADDER:
         for bi, (ns, _, seed) in enumerate(M.FULL["blocks"]):
             bt = G.block_tag(ns, LADDER_VARIATIONS, seed, th)
-            G.generate(elements, ns, LADDER_VARIATIONS, seed=seed, log=log, tag=bt, id_offset=1000 * bi, theory=th,
+            G.generate(elements, ns, LADDER_VARIATIONS, seed=seed, log=log, tag=bt, id_offset=G.id_offset(bi), theory=th,
                        keep=keep)
             tags.append(bt)
     return "+".join(tags)
@@ -65,7 +65,7 @@ def ladder_tags(elements, log=P.log):
 
 def held_out(elements):
     """keep(el, structure_id) for generate.generate: the structure is held-out in the served split."""
-    n_ids = 1000 * (len(M.FULL["blocks"]) - 1) + max(ns for ns, _, _ in M.FULL["blocks"])
+    n_ids = G.id_offset(len(M.FULL["blocks"]) - 1) + max(ns for ns, _, _ in M.FULL["blocks"])
     roles = {el: T.structure_roles(sampler.ELEMENTS.index(el), n_ids) for el in elements}
     return lambda el, sid: roles[el][sid] == 2
 

@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from simulate import bondvalence
-from simulate.structures import PHASES, METAL, SiteModel, Shell
+from simulate.structures import EFFECTIVE_CN_CUT, PHASES, METAL, SiteModel, Shell
 
 ELEMENTS = ("Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn")
 
@@ -143,7 +143,8 @@ def sites_for(el, n_structures, seed):
     return out
 
 
-def effective_cn(site):
+def effective_cn(site, cut=EFFECTIVE_CN_CUT):
+    """The CN label: metals all their neighbours, other sites the ligands within `cut` of the shortest bond."""
     if site.is_metal:
         return site.coordination_number
-    return site.effective_cn
+    return site.cn_within(cut)

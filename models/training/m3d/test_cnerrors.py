@@ -16,12 +16,13 @@ class CnLabelsTest(unittest.TestCase):
     def test_the_rule_at_the_cut_is_the_label_of_every_sampled_site(self):
         for el in ("Cr", "Mn", "Ni", "Cu", "Zn"):
             for site, _ in sampler.sites_for(el, 60, 99):
-                self.assertEqual(CL.cn_with_cut(site), sampler.effective_cn(site), site.name)
+                self.assertEqual(sampler.effective_cn(site, CL.CUT),
+                                 site.coordination_number if site.is_metal else site.effective_cn, site.name)
 
     def test_an_octahedron_elongated_near_the_cut_changes_cn_when_the_cut_moves(self):
         near, far = cu_octahedron(0.33), cu_octahedron(0.60)
-        self.assertEqual([CL.cn_with_cut(near, c) for c in (0.30, 0.35, 0.40)], [4, 6, 6])
-        self.assertEqual([CL.cn_with_cut(far, c) for c in (0.30, 0.35, 0.40)], [4, 4, 4])
+        self.assertEqual([sampler.effective_cn(near, c) for c in (0.30, 0.35, 0.40)], [4, 6, 6])
+        self.assertEqual([sampler.effective_cn(far, c) for c in (0.30, 0.35, 0.40)], [4, 4, 4])
 
     def test_sites_are_grouped_by_geometry_and_elongation_band(self):
         self.assertEqual(CL.site_kind(cu_octahedron(0.33)), "octahedral elongated 0.25-0.45 Å")
@@ -30,7 +31,7 @@ class CnLabelsTest(unittest.TestCase):
         self.assertEqual([CL.near_cut(cu_octahedron(e)) for e in (0.10, 0.33, 0.60)], [False, True, False])
         self.assertEqual(CL.site_kind(SiteModel("Zn2+ test", "Zn", 2, "tetrahedral", "O")), "tetrahedral")
         metal = sampler.metal_site("Cu", __import__("numpy").random.default_rng(1), 0)
-        self.assertEqual((CL.site_kind(metal), CL.cn_with_cut(metal)), ("metal", 12))
+        self.assertEqual((CL.site_kind(metal), sampler.effective_cn(metal)), ("metal", 12))
 
     def test_given_rows_when_tabulated_then_only_kinds_with_errors_are_listed(self):
         kinds = CL.by_kind(["a", "a", "b", "c"], [True, False, True, False])

@@ -15,6 +15,7 @@ import numpy as np
 from fe_k import onnxcheck
 
 from . import __main__ as M
+from . import generate as G
 from . import pipeline as P
 from . import sampler
 from . import train as T
@@ -31,7 +32,7 @@ def compare(old_dir, n_blocks, d):
     nominal = P.is_nominal(d, np.arange(len(d["x"])))
     rows = []
     for ei, el in enumerate(sampler.ELEMENTS):
-        m = (d["element"] == ei) & (d["split"] == 2) & nominal & (d["structure"] < 1000 * n_blocks)
+        m = (d["element"] == ei) & (d["split"] == 2) & nominal & (d["structure"] < G.id_offset(n_blocks))
         x = P.window_input(d["x"][m], "xanes").astype(np.float32)
         row = {"element": el, "n": int(m.sum())}
         for task in ("ox", "cn"):

@@ -44,6 +44,9 @@ AXIAL = {
 CENTROSYMMETRIC = {"linear", "square_planar", "octahedral", "cubic", "fcc", "bcc", "hcp"}
 
 
+# the effective CN counts first-shell ligands within this distance (A) of the shortest bond
+EFFECTIVE_CN_CUT = 0.35
+
 @dataclass(frozen=True)
 class Shell:
     """An outer shell: n atoms of `symbol` at distance r (A), placed away from the first-shell ligands."""
@@ -90,9 +93,13 @@ class SiteModel:
 
     @property
     def effective_cn(self) -> int:
-        """Ligands within 0.35 A of the shortest bond (CuO: 4, not 4+2)."""
+        """Ligands within EFFECTIVE_CN_CUT (0.35 A) of the shortest bond (CuO: 4, not 4+2)."""
+        return self.cn_within(EFFECTIVE_CN_CUT)
+
+    def cn_within(self, cut: float) -> int:
+        """Ligands within `cut` A of the shortest bond."""
         r = self.first_shell()
-        return int(sum(1 for x in r if x <= min(r) + 0.35))
+        return int(sum(1 for x in r if x <= min(r) + cut))
 
     @property
     def edge_geometry(self) -> str:
