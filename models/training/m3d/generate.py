@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import multiprocessing as mp
 import os
+import re
 import subprocess
 import time
 from dataclasses import dataclass
@@ -103,6 +104,45 @@ class Jitter:
 JITTER = Jitter()
 
 
+@dataclass(frozen=True)
+class TheoryScale:
+    """The factor on each part of the theory-side deviations of beam_spectrum: the path-sum E0 (`de0`), the continuum
+    edge position against the bound lines (`edge`), the onset broadening (`onset`) and the bound lines' areas,
+    positions and widths (`lines`). A number scales every part alike."""
+    de0: float = 1.0
+    edge: float = 1.0
+    onset: float = 1.0
+    lines: float = 1.0
+
+    PARTS = ("de0", "edge", "onset", "lines")
+
+    @classmethod
+    def of(cls, theory):
+        return theory if isinstance(theory, cls) else cls(*(float(theory),) * len(cls.PARTS))
+
+    @classmethod
+    def parse(cls, text):
+        """A scale from name(): a number, or part factors such as "de0x1-edgex0-onsetx1-linesx1" ("edge=0" style
+        overrides of the nominal 1 are read too, for command lines)."""
+        if "x" not in text and "=" not in text:
+            return float(text)
+        kv = dict(item.replace("=", "x").split("x", 1) for item in re.split("[-,]", text) if item)
+        unknown = set(kv) - set(cls.PARTS)
+        if unknown:
+            raise ValueError("theory scale parts are %s, not %s" % (", ".join(cls.PARTS), ", ".join(sorted(unknown))))
+        s = cls(**{k: float(v) for k, v in kv.items()})
+        return s.common() if s.common() == s.common() else s   # one factor everywhere: just the number
+
+    def common(self):
+        """The factor every part shares, NaN where they differ (a per-part scale is neither nominal nor a copy)."""
+        v = {getattr(self, k) for k in self.PARTS}
+        return v.pop() if len(v) == 1 else float("nan")
+
+    def name(self):
+        c = self.common()
+        return "%g" % c if c == c else "-".join("%sx%g" % (k, getattr(self, k)) for k in self.PARTS)
+
+
 def g2_curve(z, r):
     z, r = np.asarray(z, float), np.asarray(r, float)
     m = (r < R_CUT) & (r > 1e-6)
@@ -147,17 +187,19 @@ def label_cluster(site, cseed):
 def beam_spectrum(site, res, ps, rng, el, ab, gamma, align, theory=1.0):
     """One variation: path-sum parameters, edge-model jitter, beamline; returns (energy, mu, facts).
 
-    `theory` scales every deviation of the theory-side parameters from their nominal values (path-sum E0, the
-    edge model's positions, areas, widths and onset broadening): 1 = nominal; the training data adds copies at 2
-    (__main__ theory_blocks) and the classifiers are calibrated at pipeline.THEORY_SHIFT. The random draws are the
-    same for any scale, so a scaled copy is paired with its nominal spectrum."""
+    `theory` (a number, or a TheoryScale per part) scales every deviation of the theory-side parameters from their
+    nominal values (path-sum E0, the edge model's positions, areas, widths and onset broadening): 1 = nominal; the
+    training data adds copies at 2 (__main__ theory_blocks) and the classifiers are calibrated at
+    pipeline.THEORY_SHIFT. The random draws are the same for any scale, so a scaled copy is paired with its nominal
+    spectrum."""
     j = JITTER
+    th = TheoryScale.of(theory)
     metal = site.is_metal
     alpha = rng.normal(0, j.expansion_sd)
     d1 = 0.0 if metal else float(np.clip(rng.normal(0, j.first_shell_dr_sd), -j.first_shell_dr_clip,
                                          j.first_shell_dr_clip))
     s02 = rng.uniform(*j.s02)
-    de0 = rng.uniform(-j.de0_ev, j.de0_ev) * theory
+    de0 = rng.uniform(-j.de0_ev, j.de0_ev) * th.de0
     n_out = 1.0 if metal else rng.uniform(*j.outer_amplitude)
     if metal:
         t = rng.uniform(*j.metal_temperature_k)
@@ -176,17 +218,17 @@ def beam_spectrum(site, res, ps, rng, el, ab, gamma, align, theory=1.0):
     syn = pathsum.synthesize(res, ps, s02=s02, dr=dr, n_scale=nsc, sigma2=sig, de0=de0)
     # edge model with jittered parameters (Jitter says why each spread)
     e_c = (ab.k_edge_ev + edge_model.edge_shift(el, site.oxidation_state, site.ligand) + align
-           + rng.normal(0, j.edge_sd_ev) * theory)
+           + rng.normal(0, j.edge_sd_ev) * th.edge)
     rel, mu = S.continuum(syn.e_rel, syn.mu, syn.mu0, gamma)
-    extra = rng.uniform(0.0, j.onset_fwhm_max_ev) * theory
+    extra = rng.uniform(0.0, j.onset_fwhm_max_ev) * th.onset
     if extra > 0.2:
         mu = S.gaussian_broaden(rel, mu, extra)
     energy = rel + e_c
     lines = edge_model.bound_lines(el, site.oxidation_state, site.edge_geometry, site.ligand, gamma)
     for ln in lines:
-        area = ln.area * max(0.05, 1.0 + (rng.uniform(*j.line_area) - 1.0) * theory)
-        pos = ln.position + rng.normal(0, j.line_position_sd_ev) * theory
-        width = max(0.5, 1.0 + (rng.uniform(*j.line_width) - 1.0) * theory)
+        area = ln.area * max(0.05, 1.0 + (rng.uniform(*j.line_area) - 1.0) * th.lines)
+        pos = ln.position + rng.normal(0, j.line_position_sd_ev) * th.lines
+        width = max(0.5, 1.0 + (rng.uniform(*j.line_width) - 1.0) * th.lines)
         mu = mu + edge_model.lorentzian_area(energy, ab.k_edge_ev + pos, area, ln.fwhm * width)
     spec = S.Spectrum(energy, mu, el, site.oxidation_state, site, e_c, lines)
     # beamline
@@ -264,13 +306,14 @@ def shard_path(el, idx, tag):
 
 def block_tag(n_structures, n_var, seed, theory=1.0):
     """Shard directory of a block; a theory-scaled re-simulation of a block's structures gets a suffix."""
-    return "s%d_v%d_seed%d%s" % (n_structures, n_var, seed, "" if theory == 1.0 else "_theory%g" % theory)
+    name = TheoryScale.of(theory).name()
+    return "s%d_v%d_seed%d%s" % (n_structures, n_var, seed, "" if name == "1" else "_theory" + name)
 
 
 def parse_block_tag(bt):
-    """Inverse of block_tag: (n_structures, n_var, seed, theory)."""
+    """Inverse of block_tag: (n_structures, n_var, seed, theory), theory a number where every part has one scale."""
     parts = bt.split("_")
-    theory = float(parts[3][len("theory"):]) if len(parts) > 3 else 1.0
+    theory = TheoryScale.parse(parts[3][len("theory"):]) if len(parts) > 3 else 1.0
     return int(parts[0][1:]), int(parts[1][1:]), int(parts[2][4:]), theory
 
 
@@ -324,7 +367,7 @@ def load(el, tag):
         d = os.path.join(CACHE, SHARDS, bt)
         files = sorted(f for f in os.listdir(d) if f.startswith(el + "_") and f.endswith(".npz") and "tmp" not in f)
         parts += [np.load(os.path.join(d, f)) for f in files]
-        theory += [parse_block_tag(bt)[3]] * len(files)
+        theory += [TheoryScale.of(parse_block_tag(bt)[3]).common()] * len(files)
     out = {}
     for k in ("x", "g2", "dist", "ox", "cn", "structure", "e0", "offset"):
         out[k] = np.concatenate([p[k] for p in parts])

@@ -10,6 +10,7 @@ import numpy as np
 from m3d import generate as G
 from m3d import sampler
 from m3d import train as T
+from simulate import edge as edge_model
 from simulate import feff, pathsum
 from simulate import spectrum as S
 from simulate.elements import absorber
@@ -20,6 +21,19 @@ class BlockTagTest(unittest.TestCase):
         self.assertEqual(G.parse_block_tag(G.block_tag(150, 40, 20261126)), (150, 40, 20261126, 1.0))
         self.assertEqual(G.parse_block_tag(G.block_tag(100, 20, 20261125, 2.0)), (100, 20, 20261125, 2.0))
         self.assertNotEqual(G.block_tag(100, 20, 20261125, 2.0), G.block_tag(100, 20, 20261125))
+
+    def test_a_per_part_theory_scale_round_trips_and_one_common_factor_is_just_the_number(self):
+        edge_exact = G.TheoryScale(edge=0.0)
+        bt = G.block_tag(300, 20, 20261129, edge_exact)
+        self.assertEqual(G.parse_block_tag(bt), (300, 20, 20261129, edge_exact))
+        self.assertEqual(G.TheoryScale.parse("edge=0"), edge_exact)
+        self.assertNotEqual(bt, G.block_tag(300, 20, 20261129, 0.0))
+        self.assertEqual(G.block_tag(300, 20, 20261129, G.TheoryScale(0.5, 0.5, 0.5, 0.5)),
+                         G.block_tag(300, 20, 20261129, 0.5))
+        self.assertEqual(G.block_tag(300, 20, 20261129, G.TheoryScale()), G.block_tag(300, 20, 20261129))
+        self.assertTrue(np.isnan(edge_exact.common()))   # its spectra are neither nominal nor a theory copy
+        with self.assertRaises(ValueError):
+            G.TheoryScale.parse("edges=0")
 
 
 class MoreBlocksTest(unittest.TestCase):
@@ -93,7 +107,9 @@ class TheoryScaleTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp()
         el = "Cu"
-        site, cs = [s for s in sampler.sites_for(el, 24, G.SEED) if not s[0].is_metal][0]
+        # a site with bound-state lines, so that every part of the theory scale acts on it
+        site, cs = [s for s in sampler.sites_for(el, 24, G.SEED) if not s[0].is_metal and edge_model.bound_lines(
+            el, s[0].oxidation_state, s[0].edge_geometry, s[0].ligand, 1.0)][0]
         res = feff.run_input(G.feff_text(site, cs), self.tmp)
         ps = pathsum.PathSet.from_paths(res.paths(), res.k)
         ab = absorber(el)
@@ -116,6 +132,16 @@ class TheoryScaleTest(unittest.TestCase):
         # the scan grid is the beamline's: placed at the continuum edge, which the theory scale moves
         self.assertEqual(len(e1), len(e2))
         self.assertGreater(float(np.max(np.abs(m1 - m2))), 1e-3)
+
+    def test_each_part_of_the_theory_scale_changes_the_spectrum_and_all_parts_are_the_number(self):
+        _, nominal, _ = self.spectrum(1.0)
+        for part in G.TheoryScale.PARTS:
+            _, m, _ = self.spectrum(G.TheoryScale(**{part: 0.0}))
+            self.assertGreater(float(np.max(np.abs(m - nominal))), 1e-4, part)
+        e0, m0, _ = self.spectrum(0.0)
+        e, m, _ = self.spectrum(G.TheoryScale(0.0, 0.0, 0.0, 0.0))
+        np.testing.assert_array_equal(e, e0)
+        np.testing.assert_array_equal(m, m0)
 
     def test_the_nominal_scale_is_reproducible(self):
         e1, m1, _ = self.spectrum(1.0)
