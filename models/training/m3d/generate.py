@@ -203,10 +203,10 @@ def beam_spectrum(site, res, ps, rng, el, ab, gamma, align, theory=1.0):
     n_out = 1.0 if metal else rng.uniform(*j.outer_amplitude)
     if metal:
         t = rng.uniform(*j.metal_temperature_k)
-        th = 0.8 * site.debye_k
+        theta = 0.8 * site.debye_k
         mass = {"Ti": 47.9, "V": 50.9, "Cr": 52.0, "Mn": 54.9, "Fe": 55.8, "Co": 58.9, "Ni": 58.7, "Cu": 63.5,
                 "Zn": 65.4}[el] / 2.0
-        s2e = HBAR2_2AMU_KB / (mass * th) / math.tanh(th / (2 * t))
+        s2e = HBAR2_2AMU_KB / (mass * theta) / math.tanh(theta / (2 * t))
         sig1 = s2e + rng.uniform(0, 0.001)
         sig2 = 1.3 * s2e + rng.uniform(0, 0.002)
     else:

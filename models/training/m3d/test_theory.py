@@ -143,6 +143,23 @@ class TheoryScaleTest(unittest.TestCase):
         np.testing.assert_array_equal(e, e0)
         np.testing.assert_array_equal(m, m0)
 
+    def test_a_metal_site_takes_a_per_part_scale_and_its_nominal_parts_are_scale_one(self):
+        el = "Cu"
+        site, cs = [s for s in sampler.sites_for(el, 24, G.SEED) if s[0].is_metal][0]
+        res = feff.run_input(G.feff_text(site, cs), os.path.join(self.tmp, "metal"))
+        ps = pathsum.PathSet.from_paths(res.paths(), res.k)
+
+        def spectrum(theory):
+            return G.beam_spectrum(site, res, ps, np.random.default_rng(7), el, self.ab, self.ab.core_width_ev,
+                                   self.align, theory)
+        e1, m1, _ = spectrum(1.0)
+        e, m, _ = spectrum(G.TheoryScale())
+        np.testing.assert_array_equal(e, e1)
+        np.testing.assert_array_equal(m, m1)
+        # a metal has no bound-state lines, so the exact edge moves the whole scan with it
+        e0, _, _ = spectrum(G.TheoryScale(edge=0.0))
+        self.assertGreater(float(np.max(np.abs(e0 - e1))), 1e-3)
+
     def test_the_nominal_scale_is_reproducible(self):
         e1, m1, _ = self.spectrum(1.0)
         e2, m2, _ = self.spectrum(1.0)
