@@ -41,11 +41,7 @@ def scale_tag(scale, cfg=None):
 
 
 def generate_scale(elements, scale, cfg=None, log=P.log):
-    cfg = cfg or M.FULL
-    for bi, (ns, _, seed) in enumerate(cfg["blocks"]):
-        G.generate(elements, ns, VARIATIONS, seed=seed, log=log, tag=G.block_tag(ns, VARIATIONS, seed, scale),
-                   id_offset=G.id_offset(bi), theory=scale)
-    tag = scale_tag(scale, cfg)
+    tag = G.resimulate(elements, (cfg or M.FULL)["blocks"], VARIATIONS, scale, log=log)
     T.assemble(tag, elements=elements)
     return tag
 

@@ -131,7 +131,8 @@ class TheoryScale:
         if unknown:
             raise ValueError("theory scale parts are %s, not %s" % (", ".join(cls.PARTS), ", ".join(sorted(unknown))))
         s = cls(**{k: float(v) for k, v in kv.items()})
-        return s.common() if s.common() == s.common() else s   # one factor everywhere: just the number
+        c = s.common()
+        return s if math.isnan(c) else c   # one factor everywhere: just the number
 
     def common(self):
         """The factor every part shares, NaN where they differ (a per-part scale is neither nominal nor a copy)."""
@@ -140,7 +141,7 @@ class TheoryScale:
 
     def name(self):
         c = self.common()
-        return "%g" % c if c == c else "-".join("%sx%g" % (k, getattr(self, k)) for k in self.PARTS)
+        return "%g" % c if not math.isnan(c) else "-".join("%sx%g" % (k, getattr(self, k)) for k in self.PARTS)
 
 
 def g2_curve(z, r):
@@ -292,6 +293,17 @@ def structure_job(args):
                         rejected=np.array(rej), geometry=np.array(site.geometry), ligand=np.array(site.ligand))
     os.replace(out + ".tmp.npz", out)
     return out, rej, time.time() - t0
+
+
+def resimulate(elements, blocks, n_var, theory, log=print, keep=None):
+    """Every block (n_structures, n_var, seed) of a data set again with `n_var` variations per FEFF run at one theory
+    scale: the same structures, ids and random draws (FEFF runs cached, so path sums only); returns that data's tag."""
+    tags = []
+    for bi, (ns, _, seed) in enumerate(blocks):
+        tags.append(block_tag(ns, n_var, seed, theory))
+        generate(elements, ns, n_var, seed=seed, log=log, tag=tags[-1], id_offset=id_offset(bi), theory=theory,
+                 keep=keep)
+    return "+".join(tags)
 
 
 def id_offset(block_index):

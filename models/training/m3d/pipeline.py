@@ -353,17 +353,12 @@ def theory_shift_data(tag, d, log=log):
         return {k: z[k] for k in z.files}
     roles = {el: T.structure_roles(ei, int(d["structure"][d["element"] == ei].max()) + 1)
              for ei, el in enumerate(ELEMENTS)}
-    tags = []
-    nominal_blocks = [bt for bt in tag.split("+") if G.parse_block_tag(bt)[3] == 1.0]
-    for bi, bt in enumerate(nominal_blocks):
-        ns, _, seed, _ = G.parse_block_tag(bt)
-        st = G.block_tag(ns, SHIFT_VARIATIONS, seed, THEORY_SHIFT)
-        G.generate(ELEMENTS, ns, SHIFT_VARIATIONS, seed=seed, log=log, tag=st, id_offset=G.id_offset(bi),
-                   theory=THEORY_SHIFT, keep=lambda el, sid: sid < len(roles[el]) and roles[el][sid] != 0)
-        tags.append(st)
+    nominal_blocks = [G.parse_block_tag(bt)[:3] for bt in tag.split("+") if G.parse_block_tag(bt)[3] == 1.0]
+    shift_tag = G.resimulate(ELEMENTS, nominal_blocks, SHIFT_VARIATIONS, THEORY_SHIFT, log=log,
+                             keep=lambda el, sid: sid < len(roles[el]) and roles[el][sid] != 0)
     parts = []
     for ei, el in enumerate(ELEMENTS):
-        g = G.load(el, "+".join(tags))
+        g = G.load(el, shift_tag)
         split = roles[el][g["structure"]]
         k = split != 0   # a cached shard may hold a structure that an earlier split had not in training
         parts.append({"x": g["x"][k], "ox": g["ox"][k], "cn": g["cn"][k], "structure": g["structure"][k],

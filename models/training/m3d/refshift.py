@@ -53,14 +53,7 @@ def ladder_tags(elements, log=P.log):
     """Re-simulate the held-out structures of `elements` at each LADDER scale (LADDER_VARIATIONS each; FEFF runs are
     cached, so path sums only); returns the tag of these blocks."""
     keep = held_out(elements)
-    tags = []
-    for th in LADDER:
-        for bi, (ns, _, seed) in enumerate(M.FULL["blocks"]):
-            bt = G.block_tag(ns, LADDER_VARIATIONS, seed, th)
-            G.generate(elements, ns, LADDER_VARIATIONS, seed=seed, log=log, tag=bt, id_offset=G.id_offset(bi), theory=th,
-                       keep=keep)
-            tags.append(bt)
-    return "+".join(tags)
+    return "+".join(G.resimulate(elements, M.FULL["blocks"], LADDER_VARIATIONS, th, log=log, keep=keep) for th in LADDER)
 
 
 def held_out(elements):
