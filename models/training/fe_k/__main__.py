@@ -44,6 +44,17 @@ TRIED_CN = [
     "±1 96.9 %, ECE 0.028 against 84.2 %, 96.4 %, 0.032 for the served set-up: 24 validation spectra gained, 17 "
     "lost (McNemar p = 0.35), not distinguishable from noise, so the served classifier was not changed (held-out, "
     "for the record: 84.0 %, 95.6 %, 0.051 against 83.6 %, 98.0 %, 0.047).",
+    "1.1.0 input. CN classifier with an auxiliary bond-ratio head: a Gaussian β-NLL head for the 12 sorted ratios "
+    "r_j / (r_cov(Fe) + r_cov(X_j)) of the nearest non-H atoms (CN ≥ k exactly when the k-th ratio is ≤ 1.15, so "
+    "the head sees how far each neighbour lies from the label's cut-off, which the class hides; "
+    "`FE_K_CN_RATIO=1 python3 -m fe_k all`, member files of their own). The comparison picks the CNN (single member "
+    "86.9 % exact on validation, MLP 86.6 %); the ensemble reaches validation CN exact 86.6 %, ±1 97.5 %, ECE 0.033 "
+    "against 85.6 %, 97.7 %, 0.039 for the served set-up: 22 spectra gained, 16 lost (McNemar p = 0.42). With the "
+    "MLP instead (`chosen.cn` set to `mlp` in `work/fe_k/compare.json`, then the `train` and `export` stages with the "
+    "same variable): 86.9 %, 98.0 %, 0.025, 16 gained, 8 lost (p = 0.15). Neither is distinguishable from noise on "
+    "validation, so the served classifier was not changed; for the record, held-out CN exact / ±1 / ECE: CNN 83.6 %, "
+    "97.6 %, 0.081; MLP 82.8 %, 95.2 %, 0.069 (served: 85.6 %, 96.8 %, 0.040). The `fe_k.versions` command compares "
+    "such a variant with the served graphs spectrum by spectrum.",
     ]
 HISTORY = [
     "1.0.0 → 1.1.0: the input's post-edge became a constant (`abs` → `abs-c`, table above); networks, calibration "

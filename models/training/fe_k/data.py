@@ -78,19 +78,25 @@ def preprocess_file(path, spec):
     return out["model_input"], r["e0"], r["edge_step"]
 
 
+# part of the cache key: a cache written before labels.py returned a new field is not read as complete
+LABEL_FIELDS = ("g2", "cn", "distance", "ratios")
+
+
 def _key(data_dir, part, spec):
-    h = hashlib.sha256(json.dumps([os.path.abspath(data_dir), part, spec], sort_keys=True).encode()).hexdigest()
+    h = hashlib.sha256(json.dumps([os.path.abspath(data_dir), part, spec, LABEL_FIELDS],
+                                  sort_keys=True).encode()).hexdigest()
     return os.path.join(CACHE, "%s_%s.npz" % (part, h[:16]))
 
 
 def load(data_dir, part, spec_name=DEFAULT_SPEC):
-    """dict(names, x [n, grid], e0, step, g2 [n,32], cn [n], dist [n]); rejected spectra are listed in `rejected`."""
+    """dict(names, x [n, grid], e0, step, g2 [n,32], cn [n], dist [n], ratios [n, 12]); rejected spectra are listed
+    in `rejected`."""
     spec = SPECS[spec_name]
     path = _key(data_dir, part, spec)
     if os.path.exists(path):
         z = np.load(path, allow_pickle=False)
         return {k: z[k] for k in z.files}
-    names, xs, e0s, steps, g2, cn, dist, rejected = [], [], [], [], [], [], [], []
+    names, xs, e0s, steps, g2, cn, dist, ratios, rejected = [], [], [], [], [], [], [], [], []
     for name, fx, fy in data_files(data_dir, part):
         try:
             x, e0, st = preprocess_file(fx, spec)
@@ -99,9 +105,9 @@ def load(data_dir, part, spec_name=DEFAULT_SPEC):
             continue
         lab = L.labels_from_file(fy)
         names.append(name); xs.append(x); e0s.append(e0); steps.append(st)
-        g2.append(lab["g2"]); cn.append(lab["cn"]); dist.append(lab["distance"])
+        g2.append(lab["g2"]); cn.append(lab["cn"]); dist.append(lab["distance"]); ratios.append(lab["ratios"])
     d = {"names": np.array(names), "x": np.array(xs, dtype=np.float64), "e0": np.array(e0s), "step": np.array(steps),
-         "g2": np.array(g2), "cn": np.array(cn, dtype=np.int64), "dist": np.array(dist),
+         "g2": np.array(g2), "cn": np.array(cn, dtype=np.int64), "dist": np.array(dist), "ratios": np.array(ratios),
          "rejected": np.array(rejected, dtype=str)}
     os.makedirs(CACHE, exist_ok=True)
     np.savez_compressed(path, **d)

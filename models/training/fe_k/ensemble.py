@@ -21,9 +21,12 @@ class Prepared:
         self.classes = list(classes)
         self.xs, self.xv = T32(self.sx(tr["x"])), T32(self.sx(va["x"]))
         self.noise = T32(train.INPUT_NOISE / self.sx.std)
+        self.sr = train.Standardiser(np.clip(tr["ratios"], *train.RATIO_CLIP))
         structure = lambda s: (T32(self.sg(s["g2"])), T32(self.sd(s["dist"][:, None])))  # noqa: E731
-        self.ys = {"pdf": structure(tr), "cn": (torch.from_numpy(self._cls(tr["cn"])),) + structure(tr)}
-        self.yv = {"pdf": structure(va), "cn": (torch.from_numpy(self._cls(va["cn"])),) + structure(va)}
+        cn = lambda s: (torch.from_numpy(self._cls(s["cn"])),) + structure(s) + (  # noqa: E731
+            T32(self.sr(np.clip(s["ratios"], *train.RATIO_CLIP))),)
+        self.ys = {"pdf": structure(tr), "cn": cn(tr)}
+        self.yv = {"pdf": structure(va), "cn": cn(va)}
 
     def _cls(self, cn):
         return np.array([self.classes.index(int(c)) for c in cn], dtype=np.int64)
@@ -64,7 +67,7 @@ def run_jobs(jobs, log, workers=2):
 
 
 def load_member(task, arch, n_in, n_classes, path):
-    m = nets.PDFNet(arch, n_in) if task == "pdf" else nets.CNNet(arch, n_in, n_classes, aux=train.AUX_WEIGHT > 0)
+    m = nets.PDFNet(arch, n_in) if task == "pdf" else train.new_cn_net(arch, n_in, n_classes)
     m.load_state_dict(torch.load(path))
     m.eval()
     return m

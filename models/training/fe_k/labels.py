@@ -5,6 +5,8 @@
   f_c(r) = 0.5 (cos(pi r / 6) + 1), mu_k = 32 points evenly 1.5..5.5 A, eta = 1 / (2 dmu^2), dmu the spacing.
 * first-shell CN = number of non-H atoms within 1.15 x (r_cov(Fe) + r_cov(X)), Cordero covalent radii, Fe 1.32 A.
 * first-shell distance = shortest Fe-X distance over non-H atoms X.
+* bond ratios (an auxiliary training target, not an output): r_j / (r_cov(Fe) + r_cov(X_j)) of the N_RATIOS nearest
+  non-H atoms by that ratio, ascending; CN >= k exactly when the k-th ratio is <= 1.15.
 
 xyz: line 1 atom count, line 2 a name, then `Z x y z` (A); the Fe absorber is at the origin (we take the first
 Z=26 atom and measure from it, which is the origin in every XANESNET file).
@@ -18,6 +20,8 @@ D_MU = float(MU[1] - MU[0])
 ETA = 1.0 / (2.0 * D_MU ** 2)
 CN_FACTOR = 1.15
 R_COV_FE = 1.32
+N_RATIOS = 12       # the largest CN in the training labels
+RATIO_PAD = 3.0     # a structure with fewer non-H atoms within the cut-off: far beyond any bond
 
 # Cordero et al., Dalton Trans. 2008, 2832 (C sp3; Mn, Fe, Co low spin), Z = 1..96, as in ASE's covalent_radii
 CORDERO = [None, 0.31, 0.28, 1.28, 0.96, 0.84, 0.76, 0.71, 0.66, 0.57, 0.58, 1.66, 1.41, 1.21, 1.11, 1.07, 1.05,
@@ -56,7 +60,9 @@ def labels_from_structure(z, xyz, cn_factor=CN_FACTOR):
     zh, dh = zz[heavy], dd[heavy]
     limit = cn_factor * (R_COV_FE + np.array([CORDERO[int(k)] for k in zh]))
     cn = int(np.count_nonzero(dh <= limit))
-    return {"g2": g2, "cn": cn, "distance": float(dh.min())}
+    ratios = np.sort(dh * cn_factor / limit)[:N_RATIOS]
+    ratios = np.pad(ratios, (0, N_RATIOS - len(ratios)), constant_values=RATIO_PAD)
+    return {"g2": g2, "cn": cn, "distance": float(dh.min()), "ratios": ratios}
 
 
 def labels_from_file(path):

@@ -65,19 +65,29 @@ class PDFNet(nn.Module):
 
 
 class CNNet(nn.Module):
-    """spectrum -> CN class logits; with aux, a G2 + distance head trained beside them and never exported."""
+    """spectrum -> CN class logits; auxiliary heads are trained beside them and never exported."""
 
-    def __init__(self, arch, n_in, n_classes, aux=False):
+    def __init__(self, arch, n_in, n_classes, aux=False, ratios=0):
+        """aux: a G2 + distance head; ratios: a Gaussian head (mean, variance) for that many bond ratios."""
         super().__init__()
         self.trunk = trunk(arch, n_in)
         self.head = nn.Linear(self.trunk.n_out, n_classes)
         # the CN label turns on bond lengths near a cut-off; regressing the structure might teach the trunk those
         # lengths (tried, see train.AUX_WEIGHT; off in the served set-up)
         self.aux = nn.Linear(self.trunk.n_out, N_G2 + 1) if aux else None
+        # the sorted bond ratios say how far each neighbour lies from the cut-off, which the class label hides
+        # (train.RATIO_WEIGHT)
+        self.ratio_head = nn.Linear(self.trunk.n_out, 2 * ratios) if ratios else None
+        self.n_ratios = ratios
 
     def forward(self, x):
         return self.head(self.trunk(x))
 
     def forward_with_aux(self, x):
+        """(logits, G2 + distance or None, (ratio mean, ratio variance) or None)"""
         h = self.trunk(x)
-        return self.head(h), self.aux(h)
+        ratios = None
+        if self.ratio_head is not None:
+            r = self.ratio_head(h)
+            ratios = (r[:, :self.n_ratios], F.softplus(r[:, self.n_ratios:]) + MIN_VAR)
+        return self.head(h), self.aux(h) if self.aux is not None else None, ratios

@@ -81,7 +81,11 @@ def knn_baseline(data_dir):
 # ---------------------------------------------------------------- architecture comparison and ensembles
 
 def member_path(task, arch, seed, bootstrap=True):
-    aux = "_aux%g" % train.AUX_WEIGHT if task == "cn" and train.AUX_WEIGHT > 0 else ""  # the variant's own files
+    aux = ""  # a variant's own files
+    if task == "cn" and train.AUX_WEIGHT > 0:
+        aux += "_aux%g" % train.AUX_WEIGHT
+    if task == "cn" and train.RATIO_WEIGHT > 0:
+        aux += "_ratio%g" % train.RATIO_WEIGHT
     # named by the input preprocessing too: weights trained on another input must never be picked up as cached
     return os.path.join(WORK, "members", "%s_%s_%s_%s%s_%d.pt" % (data.spec_tag(), task, arch,
                                                                   "boot" if bootstrap else "full", aux, seed))

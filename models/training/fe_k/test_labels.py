@@ -41,6 +41,17 @@ class LabelTest(unittest.TestCase):
         self.assertEqual(cns, [1, 2, 2])
         self.assertEqual(L.labels_from_structure(z, xyz)["cn"], 2)  # the default is the 1.15
 
+    def test_bond_ratios_are_sorted_and_count_the_cn(self):
+        # S at 2.65 A (ratio 2.65 / 2.37), N at 1.9 A (1.9 / 2.03), H ignored; the rest padded
+        z, xyz = np.array([26, 16, 7, 1]), np.array([[0, 0, 0], [2.65, 0, 0], [0, 0, 1.9], [0, 1.0, 0]])
+        lab = L.labels_from_structure(z, xyz)
+        self.assertEqual(len(lab["ratios"]), L.N_RATIOS)
+        np.testing.assert_allclose(lab["ratios"][:2], [1.9 / 2.03, 2.65 / 2.37])
+        self.assertTrue(np.all(lab["ratios"][2:] == L.RATIO_PAD))
+        self.assertEqual(int(np.count_nonzero(lab["ratios"] <= L.CN_FACTOR)), lab["cn"])
+        # the cut-off factor moves the count, not the ratios
+        np.testing.assert_allclose(L.labels_from_structure(z, xyz, cn_factor=1.10)["ratios"], lab["ratios"])
+
 
 if __name__ == "__main__":
     unittest.main()

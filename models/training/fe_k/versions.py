@@ -45,6 +45,12 @@ def _errors(v, data_dir):
     return out
 
 
+def paired_p(a, b):
+    """Wilcoxon signed-rank p of two versions' per-spectrum errors; "identical" where a task's model did not change
+    between them (one version may retrain only the other task), for which the test is undefined."""
+    return "identical" if np.array_equal(a, b) else "%.1e (Wilcoxon)" % wilcoxon(a, b).pvalue
+
+
 def compare(old_dir, data_dir):
     old, cur = _version(old_dir), _version(os.path.join(data.REPO, "models"))
     eo, ec = _errors(old, data_dir), _errors(cur, data_dir)
@@ -59,8 +65,8 @@ def compare(old_dir, data_dir):
                 part, k, 100 * a[k].mean(), 100 * b[k].mean(), gained, lost, p))
         for k, fmt, what in (("dist_err", "%.4f Å", "distance MAE"), ("pdf_a", "%.1f %%", "PDF (a) median")):
             agg = np.mean if k == "dist_err" else np.median
-            lines.append("| %s | %s | %s | %s | %.0f %% of spectra | %.1e (Wilcoxon) |" % (
-                part, what, fmt % agg(a[k]), fmt % agg(b[k]), 100 * np.mean(b[k] < a[k]), wilcoxon(a[k], b[k]).pvalue))
+            lines.append("| %s | %s | %s | %s | %.0f %% of spectra | %s |" % (
+                part, what, fmt % agg(a[k]), fmt % agg(b[k]), 100 * np.mean(b[k] < a[k]), paired_p(a[k], b[k])))
     return "\n".join(lines)
 
 
