@@ -14,6 +14,9 @@ and reports
 * the commonest confusions (true CN -> predicted CN);
 * label sensitivity: the share of held-out structures whose CN changes when the cut becomes 0.30 or 0.40 Å (the
   analogue of `fe_k ceiling`'s bond-factor check).
+With --windows it instead asks whether the two served CN graphs of an element together know more than the wide one
+alone: accuracy of the xanes graph, the wide graph and the mean of their probabilities (a 10-member mixture, which a
+fused graph could serve as one) on the nominal validation and held-out spectra (result: cnerrors_windows.json).
 A diagnostic: it trains and chooses nothing. Result: work/m3d/results/<data>/cnerrors_<window>.json."""
 from __future__ import annotations
 
@@ -87,9 +90,7 @@ def element_rows(d, el, sites, window):
     ei = sampler.ELEMENTS.index(el)
     idx = P.nominal(d, np.flatnonzero((d["element"] == ei) & (d["split"] == 2)))
     key = "cn" if window == "xanes" else "cn-" + window
-    prob = onnxcheck.run(P.graph_file(el, key), {"spectrum": P.window_input(d["x"][idx], window).astype(np.float32)})[
-        P.output_names("cn")[0]]
-    pred = np.array(served_classes(P.model_id(el, key)))[prob.argmax(1)]
+    pred = class_probabilities(el, key, d["x"][idx]).argmax(1)   # column k is CN k
     y = d["cn"][idx]
     st = [sites[int(s)] for s in d["structure"][idx]]
     if any(sampler.effective_cn(s) != int(t) for s, t in zip(st, y)):
@@ -104,6 +105,46 @@ def element_rows(d, el, sites, window):
             "byKind": by_kind([site_kind(s) for s in st], ok),
             "confusions": conf.most_common(6), "heldoutStructures": len(structures),
             "labelChangedAtCut": {"%.2f" % c: v for c, v in changed.items()}}
+
+
+def class_probabilities(el, key, x, n_classes=13):
+    """[n, n_classes] probabilities of a committed CN graph over CN 0..n_classes-1 (its own classes are a subset)."""
+    p = onnxcheck.run(P.graph_file(el, key), {"spectrum": P.window_input(x, P.window_of(key)).astype(np.float32)})[
+        P.output_names("cn")[0]]
+    full = np.zeros((len(x), n_classes))
+    full[:, served_classes(P.model_id(el, key))] = p
+    return full
+
+
+def window_accuracies(prob_xanes, prob_wide, y):
+    """{xanes, wide, mixed}: accuracy of each graph and of the mean of their probabilities."""
+    mixed = 0.5 * (prob_xanes + prob_wide)
+    return {k: float(np.mean(p.argmax(1) == y)) for k, p in
+            (("xanes", prob_xanes), ("wide", prob_wide), ("mixed", mixed))}
+
+
+def window_rows(d, el, _sites=None):
+    ei = sampler.ELEMENTS.index(el)
+    row = {"element": el}
+    for split, part in ((1, "validation"), (2, "heldout")):
+        idx = P.nominal(d, np.flatnonzero((d["element"] == ei) & (d["split"] == split)))
+        x = d["x"][idx]
+        row[part] = window_accuracies(class_probabilities(el, "cn", x), class_probabilities(el, "cn-" + P.WIDE, x),
+                                      d["cn"][idx])
+        row[part]["n"] = int(len(idx))
+    row["accuracy"] = row["heldout"]["mixed"]
+    return row
+
+
+def windows_table(rows):
+    out = ["| element | validation xanes / wide / mixed | held-out xanes / wide / mixed | mixed − wide (validation, "
+           "held-out) |", "|---|---|---|---|"]
+    for r in rows:
+        v, h = r["validation"], r["heldout"]
+        out.append("| %s | %.1f / %.1f / %.1f %% | %.1f / %.1f / %.1f %% | %+.1f, %+.1f |" % (
+            r["element"], 100 * v["xanes"], 100 * v["wide"], 100 * v["mixed"], 100 * h["xanes"], 100 * h["wide"],
+            100 * h["mixed"], 100 * (v["mixed"] - v["wide"]), 100 * (h["mixed"] - h["wide"])))
+    return out
 
 
 def table(rows):
@@ -143,7 +184,13 @@ def served_data_rows(element_rows_of, what):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--window", choices=("xanes", P.WIDE), default=P.WIDE)   # the windows of the served CN graphs
+    ap.add_argument("--windows", action="store_true", help="xanes and wide graphs and their mixture, instead")
     a = ap.parse_args(argv)
+    if a.windows:
+        tag, rows = served_data_rows(window_rows, "mixed-window CN held-out")
+        P.save_json({"rows": rows}, P.result_path(tag, "cnerrors_windows"))
+        print("\n".join(windows_table(rows)))
+        return
     tag, rows = served_data_rows(lambda d, el, sites: element_rows(d, el, sites, a.window), "CN")
     P.save_json({"window": a.window, "cut": CUT, "rows": rows}, P.result_path(tag, "cnerrors_" + a.window))
     print("\n".join(table(rows)))

@@ -44,6 +44,18 @@ class CnLabelsTest(unittest.TestCase):
                                    "6 -> 4: 2 |")
         self.assertEqual(lines[-1], "Cu, wrong / n by kind of site: a 1/2; c 1/1")
 
+    def test_the_mixture_of_two_windows_takes_the_mean_of_their_probabilities(self):
+        import numpy as np
+        # spectrum 0: both right; 1: xanes sure and right, wide unsure and wrong -> the mean is right;
+        # 2: xanes unsure and right, wide sure and wrong -> the mean is wrong
+        px = np.array([[0.9, 0.1], [0.95, 0.05], [0.55, 0.45]])
+        pw = np.array([[0.8, 0.2], [0.45, 0.55], [0.1, 0.9]])
+        acc = CL.window_accuracies(px, pw, np.array([0, 0, 0]))
+        self.assertEqual(acc, {"xanes": 1.0, "wide": 1 / 3, "mixed": 2 / 3})
+        row = {"element": "Co", "validation": {"xanes": 0.835, "wide": 0.853, "mixed": 0.848},
+               "heldout": {"xanes": 0.87, "wide": 0.89, "mixed": 0.891}}
+        self.assertEqual(CL.windows_table([row])[2], "| Co | 83.5 / 85.3 / 84.8 % | 87.0 / 89.0 / 89.1 % | -0.5, +0.1 |")
+
 
 if __name__ == "__main__":
     unittest.main()
