@@ -4,7 +4,7 @@ Stages (each also on its own): grid (kNN on every candidate preprocessing), knn 
 train (ensembles), export (calibrate, fuse, ONNX, numpy check, evaluate, plots, cards, manifest, parity files).
 `sweep` (not part of `all`, ~15-20 min): single-member variations of the PDF network on validation (fe_k/sweep.py).
 `ceiling` (not part of `all`, ~3 min): per-spectrum oracle of ensemble vs kNN, a retrieval-augmented network, near
-twins and CN label sensitivity (fe_k/ceiling.py).
+twins, CN label sensitivity and where along r the G2 error lies (fe_k/ceiling.py).
 Member weights and intermediate results go to models/training/work/fe_k/ (git-ignored); `--fresh` deletes them."""
 import argparse
 import datetime

@@ -12,6 +12,8 @@ Choices are made on validation, numbers reported on the 250 held-out pairs:
 4. near twins: validation spectra whose nearest training spectrum is in the closest tenth of distances; how much
    their G2 curves and CN labels still differ says what the spectrum alone does not determine.
 5. CN label sensitivity: held-out complexes whose CN changes when the 1.15 bond factor becomes 1.10 or 1.20.
+6. where along r the G2 error lies: per held-out spectrum, PDF (a) over the first shell, the next and the outer
+   region (REGIONS) and each region's share of the error, for the ensemble and for kNN.
 Results: work/fe_k/ceiling.json and the log."""
 import copy
 import os
@@ -22,6 +24,7 @@ import numpy as np
 from . import data, ensemble as E, knn as KNN, labels as L, metrics as M, nets, onnxcheck, pipeline as P, train as T
 
 RETRIEVAL_K = 8
+REGIONS = ((1.5, 2.5), (2.5, 3.5), (3.5, 5.5))   # Å, over the 32 G2 points; the last includes 5.5
 RETRIEVAL_EPOCHS = 150
 
 
@@ -43,6 +46,19 @@ def _oracle(ref, classes, net, kn):
                          "oracle": float(np.minimum(e_net, e_knn).mean())},
             "cn_exact": {"ensemble": float(np.mean(cn_net == ref["cn"])), "knn": float(np.mean(cn_knn == ref["cn"])),
                          "oracle": float(np.mean((cn_net == ref["cn"]) | (cn_knn == ref["cn"])))}}
+
+
+def by_region(y, yhat, regions=REGIONS, mu=L.MU):
+    """Per region of the G2 grid: median over spectra of PDF (a) on that region, of its share of the spectrum's
+    whole error sum |yhat - y| and of its share of sum |y|."""
+    err, out = np.abs(yhat - y), []
+    for i, (lo, hi) in enumerate(regions):
+        m = (mu >= lo) & ((mu < hi) if i < len(regions) - 1 else (mu <= hi))
+        out.append({"from": lo, "to": hi, "n_points": int(m.sum()),
+                    "pdf_a_median": float(np.median(100 * err[:, m].sum(1) / np.abs(y[:, m]).sum(1))),
+                    "error_share_median": float(np.median(err[:, m].sum(1) / err.sum(1))),
+                    "signal_share_median": float(np.median(np.abs(y[:, m]).sum(1) / np.abs(y).sum(1)))})
+    return out
 
 
 def _blend(va, te, net_va, net_te, kn_va, kn_te):
@@ -164,9 +180,11 @@ def run(data_dir, out_path, log):
            "oracle": {n: _oracle(ref, classes, net[n], kn[n]) for n, ref in (("validation", va), ("heldout", te))},
            "blend": _blend(va, te, net["validation"], net["heldout"], kn["validation"], kn["heldout"]),
            "twins": _twins(tr, va),
-           "cn_label_sensitivity": _label_sensitivity(data_dir)}
+           "cn_label_sensitivity": _label_sensitivity(data_dir),
+           "regions": {"ensemble": by_region(te["g2"], net["heldout"][0]), "knn": by_region(te["g2"], kn["heldout"]["g2"])}}
     log("ceiling: oracle (held-out) %s" % res["oracle"]["heldout"])
     log("ceiling: blend %s; near twins %s; CN labels %s" % (res["blend"], res["twins"], res["cn_label_sensitivity"]))
+    log("ceiling: G2 error by region (held-out) %s" % res["regions"])
     res["retrieval"] = _retrieval(tr, va, te, classes)
     log("ceiling: retrieval-augmented network %s" % res["retrieval"])
     P.save_json(res, out_path)

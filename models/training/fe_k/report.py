@@ -436,6 +436,33 @@ def _arch_section(R, task):
     return lines
 
 
+def _more_precise(ensemble, knn):
+    if knn < ensemble:
+        return "kNN, copying near-duplicate complexes, is the more precise"
+    return "the ensemble is the more precise" if ensemble < knn else "neither is the more precise"
+
+
+def _regions_table(reg):
+    """Where along r the G2 error lies (ceiling item 6)."""
+    lines = ["Where along r the error lies (held-out, medians over spectra; PDF (a) restricted to the region, the "
+             "region's share of the spectrum's whole error and of its whole G2 signal):", "",
+             "| region | G2 points | ensemble PDF (a) | kNN PDF (a) | ensemble share of error | kNN share of error | "
+             "share of signal |", "|---|---|---|---|---|---|---|"]
+    for e, k in zip(reg["ensemble"], reg["knn"]):
+        lines.append("| %.1f–%.1f Å | %d | %.1f %% | %.1f %% | %.0f %% | %.0f %% | %.0f %% |" % (
+            e["from"], e["to"], e["n_points"], e["pdf_a_median"], k["pdf_a_median"], 100 * e["error_share_median"],
+            100 * k["error_share_median"], 100 * e["signal_share_median"]))
+    ens, kn = reg["ensemble"], reg["knn"]
+    spread = max(e["error_share_median"] for e in ens) < 0.5
+    lines += ["", "%s Beyond %.1f Å, which a 70 eV window hardly sees, PDF (a) is %.1f %% for the ensemble and %.1f %% "
+              "for kNN; in the first shell %.1f %% against %.1f %%, where %s." % (
+                  "The ensemble's error is spread over r: no region holds half of it." if spread else
+                  "Most of the ensemble's error lies in one region.",
+                  ens[-1]["from"], ens[-1]["pdf_a_median"], kn[-1]["pdf_a_median"], ens[0]["pdf_a_median"],
+                  kn[0]["pdf_a_median"], _more_precise(ens[0]["pdf_a_median"], kn[0]["pdf_a_median"])), ""]
+    return lines
+
+
 def _ceiling_section(R, task):
     """What `python3 -m fe_k ceiling` measured: how far the goals lie from this ensemble, kNN and their best mix."""
     c = R["ceiling"]
@@ -465,6 +492,8 @@ def _ceiling_section(R, task):
             "error." % (t["max_spectral_distance"], t["median_spectral_distance_all"], t["pdf_a_median"],
                         t["dist_mae"]),
             ""]
+        if "regions" in c:
+            lines += _regions_table(c["regions"])
     else:
         s = c["cn_label_sensitivity"]
         lines += [

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import labels as L, nets, train, versions
+from . import ceiling, labels as L, nets, report, train, versions
 
 
 class CnLossTest(unittest.TestCase):
@@ -51,6 +51,22 @@ class PairedTestTest(unittest.TestCase):
     def test_changed_model_gets_a_wilcoxon_p(self):
         a = np.linspace(0.1, 1.0, 12)
         self.assertIn("Wilcoxon", versions.paired_p(a, a * 0.5))
+
+
+class RegionTest(unittest.TestCase):
+    def test_error_in_one_region_is_found_there(self):
+        mu = np.array([1.5, 2.0, 3.0, 4.0, 5.5])
+        y = np.array([[2.0, 2.0, 1.0, 1.0, 1.0]])
+        yhat = y + np.array([[0.0, 0.0, 0.0, 0.5, 0.5]])   # wrong only beyond 3.5 A, the last point included
+        r = ceiling.by_region(y, yhat, mu=mu)
+        self.assertEqual([x["n_points"] for x in r], [2, 1, 2])
+        self.assertEqual([x["pdf_a_median"] for x in r], [0.0, 0.0, 50.0])
+        self.assertEqual([x["error_share_median"] for x in r], [0.0, 0.0, 1.0])
+        self.assertAlmostEqual(sum(x["signal_share_median"] for x in r), 1.0)
+        lines = report._regions_table({"ensemble": r, "knn": r})
+        self.assertEqual(lines[4], "| 1.5–2.5 Å | 2 | 0.0 % | 0.0 % | 0 % | 0 % | 57 % |")
+        self.assertTrue(lines[-2].startswith("Most of the ensemble's error lies in one region."))
+        self.assertTrue(lines[-2].endswith("where neither is the more precise."))
 
 
 if __name__ == "__main__":
