@@ -21,12 +21,12 @@ class Prepared:
         self.classes = list(classes)
         self.xs, self.xv = T32(self.sx(tr["x"])), T32(self.sx(va["x"]))
         self.noise = T32(train.INPUT_NOISE / self.sx.std)
-        self.sr = train.Standardiser(np.clip(tr["ratios"], *train.RATIO_CLIP))
+        ratios = {"tr": np.clip(tr["ratios"], *train.RATIO_CLIP), "va": np.clip(va["ratios"], *train.RATIO_CLIP)}
+        self.sr = train.Standardiser(ratios["tr"])
         structure = lambda s: (T32(self.sg(s["g2"])), T32(self.sd(s["dist"][:, None])))  # noqa: E731
-        cn = lambda s: (torch.from_numpy(self._cls(s["cn"])),) + structure(s) + (  # noqa: E731
-            T32(self.sr(np.clip(s["ratios"], *train.RATIO_CLIP))),)
-        self.ys = {"pdf": structure(tr), "cn": cn(tr)}
-        self.yv = {"pdf": structure(va), "cn": cn(va)}
+        cn = lambda s, r: (torch.from_numpy(self._cls(s["cn"])),) + structure(s) + (T32(self.sr(r)),)  # noqa: E731
+        self.ys = {"pdf": structure(tr), "cn": cn(tr, ratios["tr"])}
+        self.yv = {"pdf": structure(va), "cn": cn(va, ratios["va"])}
 
     def _cls(self, cn):
         return np.array([self.classes.index(int(c)) for c in cn], dtype=np.int64)

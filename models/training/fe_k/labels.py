@@ -58,9 +58,9 @@ def labels_from_structure(z, xyz, cn_factor=CN_FACTOR):
     g2 = (zz[m, None] * cutoff(dd[m])[:, None] * np.exp(-ETA * (dd[m, None] - MU[None, :]) ** 2)).sum(axis=0)
     heavy = zz != 1
     zh, dh = zz[heavy], dd[heavy]
-    limit = cn_factor * (R_COV_FE + np.array([CORDERO[int(k)] for k in zh]))
-    cn = int(np.count_nonzero(dh <= limit))
-    ratios = np.sort(dh * cn_factor / limit)[:N_RATIOS]
+    bond = R_COV_FE + np.array([CORDERO[int(k)] for k in zh])
+    cn = int(np.count_nonzero(dh <= cn_factor * bond))
+    ratios = np.sort(dh / bond)[:N_RATIOS]
     ratios = np.pad(ratios, (0, N_RATIOS - len(ratios)), constant_values=RATIO_PAD)
     return {"g2": g2, "cn": cn, "distance": float(dh.min()), "ratios": ratios}
 

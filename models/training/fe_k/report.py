@@ -448,11 +448,11 @@ def _regions_table(reg):
              "region's share of the spectrum's whole error and of its whole G2 signal):", "",
              "| region | G2 points | ensemble PDF (a) | kNN PDF (a) | ensemble share of error | kNN share of error | "
              "share of signal |", "|---|---|---|---|---|---|---|"]
-    for e, k in zip(reg["ensemble"], reg["knn"]):
+    ens, kn = reg["ensemble"], reg["knn"]
+    for e, k in zip(ens, kn):
         lines.append("| %.1f–%.1f Å | %d | %.1f %% | %.1f %% | %.0f %% | %.0f %% | %.0f %% |" % (
             e["from"], e["to"], e["n_points"], e["pdf_a_median"], k["pdf_a_median"], 100 * e["error_share_median"],
             100 * k["error_share_median"], 100 * e["signal_share_median"]))
-    ens, kn = reg["ensemble"], reg["knn"]
     spread = max(e["error_share_median"] for e in ens) < 0.5
     lines += ["", "%s Beyond %.1f Å, which a 70 eV window hardly sees, PDF (a) is %.1f %% for the ensemble and %.1f %% "
               "for kNN; in the first shell %.1f %% against %.1f %%, where %s." % (
@@ -491,9 +491,7 @@ def _ceiling_section(R, task):
             "in distance: those are the same or near-identical complexes, which kNN copies; the rest carry the "
             "error." % (t["max_spectral_distance"], t["median_spectral_distance_all"], t["pdf_a_median"],
                         t["dist_mae"]),
-            ""]
-        if "regions" in c:
-            lines += _regions_table(c["regions"])
+            ""] + _regions_table(c["regions"])
     else:
         s = c["cn_label_sensitivity"]
         lines += [

@@ -86,11 +86,15 @@ def by_kind(kinds, correct):
     return dict(out)
 
 
-def element_rows(d, el, sites, window):
+def nominal_rows(d, el, split=2):
+    """Rows of the nominal spectra of an element's structures in one split (1 validation, 2 held-out)."""
     ei = sampler.ELEMENTS.index(el)
-    idx = P.nominal(d, np.flatnonzero((d["element"] == ei) & (d["split"] == 2)))
-    key = "cn" if window == "xanes" else "cn-" + window
-    pred = class_probabilities(el, key, d["x"][idx]).argmax(1)   # column k is CN k
+    return P.nominal(d, np.flatnonzero((d["element"] == ei) & (d["split"] == split)))
+
+
+def element_rows(d, el, sites, window):
+    idx = nominal_rows(d, el)
+    pred = class_probabilities(el, P.answering_key("cn", window), d["x"][idx]).argmax(1)   # column k is CN k
     y = d["cn"][idx]
     st = [sites[int(s)] for s in d["structure"][idx]]
     if any(sampler.effective_cn(s) != int(t) for s, t in zip(st, y)):
@@ -124,13 +128,12 @@ def window_accuracies(prob_xanes, prob_wide, y):
 
 
 def window_rows(d, el, _sites=None):
-    ei = sampler.ELEMENTS.index(el)
     row = {"element": el}
     for split, part in ((1, "validation"), (2, "heldout")):
-        idx = P.nominal(d, np.flatnonzero((d["element"] == ei) & (d["split"] == split)))
+        idx = nominal_rows(d, el, split)
         x = d["x"][idx]
-        row[part] = window_accuracies(class_probabilities(el, "cn", x), class_probabilities(el, "cn-" + P.WIDE, x),
-                                      d["cn"][idx])
+        row[part] = window_accuracies(class_probabilities(el, P.answering_key("cn", "xanes"), x),
+                                      class_probabilities(el, P.answering_key("cn", P.WIDE), x), d["cn"][idx])
         row[part]["n"] = int(len(idx))
     row["accuracy"] = row["heldout"]["mixed"]
     return row

@@ -22,7 +22,6 @@ from fe_k import onnxcheck
 from . import cnerrors as CE
 from . import pipeline as P
 from . import reference as REF
-from . import sampler
 
 MIXED = (0.2, 0.8)   # a structure with a wrong share of its variations inside this range is "mixed"
 
@@ -45,8 +44,7 @@ def site_label(site):
 
 
 def element_rows(d, el, sites, reference):
-    ei = sampler.ELEMENTS.index(el)
-    idx = P.nominal(d, np.flatnonzero((d["element"] == ei) & (d["split"] == 2)))
+    idx = CE.nominal_rows(d, el)
     mid = P.model_id(el, "ox")
     feeds = {"spectrum": P.window_input(d["x"][idx], "xanes").astype(np.float32),
              "edge_shift": REF.edge_shift_rows(d["c"][idx], known=reference)}
