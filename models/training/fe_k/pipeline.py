@@ -13,7 +13,10 @@ from . import data, ensemble as E, fuse, knn, labels as L, metrics as M, onnxche
 WORK = os.path.join(data.TRAINING, "work", "fe_k")          # git-ignored: member weights, results
 MODELS = os.path.join(data.REPO, "models")
 OUT = os.path.join(MODELS, "fe-k")
-N_MEMBERS = 5
+# served set-up: 5 members, each on a bootstrap resample (the rule). FE_K_MEMBERS and FE_K_BOOTSTRAP=0
+# rerun the variants the card's "What else was tried" reports (more members; members on the whole training part)
+N_MEMBERS = int(os.environ.get("FE_K_MEMBERS", "5"))
+BOOTSTRAP = os.environ.get("FE_K_BOOTSTRAP", "1") != "0"
 VERSION = "1.1.0"
 PDF_ID, CN_ID = "fe-k-pdf", "fe-k-cn"
 ARCHS = ("mlp", "cnn")
@@ -123,7 +126,8 @@ def compare(data_dir):
 
 
 def train_ensembles(data_dir, chosen):
-    jobs = [(task, chosen[task], E.SEED + 1 + i, True, data_dir, member_path(task, chosen[task], E.SEED + 1 + i))
+    jobs = [(task, chosen[task], E.SEED + 1 + i, BOOTSTRAP, data_dir,
+             member_path(task, chosen[task], E.SEED + 1 + i, BOOTSTRAP))
             for task in ("pdf", "cn") for i in range(N_MEMBERS)]
     os.makedirs(os.path.join(WORK, "members"), exist_ok=True)
     facts = E.run_jobs(jobs, log)
@@ -131,7 +135,7 @@ def train_ensembles(data_dir, chosen):
 
 
 def load_members(task, arch, n_in, n_classes):
-    return [E.load_member(task, arch, n_in, n_classes, member_path(task, arch, E.SEED + 1 + i))
+    return [E.load_member(task, arch, n_in, n_classes, member_path(task, arch, E.SEED + 1 + i, BOOTSTRAP))
             for i in range(N_MEMBERS)]
 
 

@@ -260,9 +260,8 @@ def manifest_entry_common(model_id, file, pre, grid, card, R):
                                    "4263; Penfold et al., Mach. Learn.: Sci. Technol. 5 (2024) 021001): FDMNES spectra "
                                    "of 4,329 tmQM/CSD complexes, read from ../shared/data/xanesnet-fe-k",
                            "split": "published 4,079 train / 250 held-out; the 4,079 split %d train / %d validation "
-                                    "(seeded permutation, seed %d); members trained on bootstrap resamples of the "
-                                    "train part; held-out used only for the final report"
-                                    % (R["n_train"], R["n_val"], R["split_seed"]),
+                                    "(seeded permutation, seed %d); members trained on %s; held-out used only for the "
+                                    "final report" % (R["n_train"], R["n_val"], R["split_seed"], _resamples(R, plural=True)),
                            "dataLicence": "GPL-3 (XANESNET)", "code": "models/training/fe_k",
                            "command": "cd models/training && /usr/bin/python3 -m fe_k all --data "
                                       "../../../shared/data/xanesnet-fe-k",
@@ -283,8 +282,8 @@ def write_manifest(R, pre, grid):
     pdf_file, cn_file = R["files"]["fe-k-pdf"], R["files"]["fe-k-cn"]
     h, v, k = R["heldout"], R["validation"], R["knn"]
     pdf = manifest_entry_common("fe-k-pdf", pdf_file, pre, grid, R["cards"]["fe-k-pdf"], R)
-    pdf.update({"task": "pdf", "architecture": "%s deep ensemble, %d bootstrap members, Gaussian heads"
-                % (R["chosen"]["pdf"].upper(), R["n_members"]),
+    pdf.update({"task": "pdf", "architecture": "%s deep ensemble, %d %s members, Gaussian heads"
+                % (R["chosen"]["pdf"].upper(), R["n_members"], _kind(R)),
                 "outputs": {"pdf_mean": "pdf_mean", "pdf_std": "pdf_std", "distance_mean": "distance_mean",
                             "distance_std": "distance_std", "ood_score": "ood_score"},
                 "curve": {"r": [_f(x, 6) for x in L.MU], "eta": float(L.ETA), "cutoffAngstrom": L.R_CUT,
@@ -314,8 +313,8 @@ def write_manifest(R, pre, grid):
                                    "yhat, per spectrum; median and IQR over spectra"}})
     cn = manifest_entry_common("fe-k-cn", cn_file, pre, grid, R["cards"]["fe-k-cn"], R)
     cn.update({"task": "coordination_number",
-               "architecture": "%s deep ensemble, %d bootstrap members, softmax, temperature %.3f"
-               % (R["chosen"]["cn"].upper(), R["n_members"], R["calibration"]["temperature"]),
+               "architecture": "%s deep ensemble, %d %s members, softmax, temperature %.3f"
+               % (R["chosen"]["cn"].upper(), R["n_members"], _kind(R), R["calibration"]["temperature"]),
                "outputs": {"probabilities": "cn_probabilities", "probability_std": "cn_probability_std",
                            "ood_score": "ood_score"},
                "ood": ood_block(R),
@@ -362,9 +361,9 @@ def _common_sections(R, pre, grid):
         "XANESNET Fe K-edge set (FDMNES spectra of tmQM/CSD complexes; Rankine, Madkhali & Penfold 2020; Penfold et "
         "al. 2024), GPL-3, read from `../shared/data/xanesnet-fe-k` (never copied into this repository). Published "
         "split: 4,079 training / 250 held-out pairs. The 4,079 are split %d train / %d validation (seed %d); every "
-        "member trains on a bootstrap resample of the train part and keeps its best-on-validation epoch; "
+        "member trains on %s and keeps its best-on-validation epoch; "
         "calibration (std scale, temperature) is fitted on validation. The 250 held-out pairs are used only for "
-        "the numbers below." % (R["n_train"], R["n_val"], R["split_seed"]),
+        "the numbers below." % (R["n_train"], R["n_val"], R["split_seed"], _resamples(R)),
         "",
         "Rebuild everything (labels, kNN, comparison, members, ONNX, plots, cards, manifest, parity files): "
         "`cd models/training && /usr/bin/python3 -m fe_k all --data ../../../shared/data/xanesnet-fe-k` "
@@ -506,6 +505,43 @@ def _ceiling_section(R, task):
     return lines
 
 
+def _kind(R):
+    """The members' kind as the cards and the manifest name it (FE_K_BOOTSTRAP=0 trains seed-only members)."""
+    return "bootstrap" if R["bootstrap"] else "seed-only"
+
+
+def _resamples(R, plural=False):
+    if R["bootstrap"]:
+        return "bootstrap resamples of the train part" if plural else "a bootstrap resample of the train part"
+    return "the whole train part (seed-only members, no bootstrap)"
+
+
+def _curve_section(R, task):
+    """What `python3 -m fe_k curve` measured: the goals against the amount of training data."""
+    from . import curve
+    c = R["curve"]
+    cols = (("pdf_a", "PDF (a)", "%.1f %%", 1), ("dist_mae", "distance MAE (Å)", "%.4f", 1)) if task == "pdf" \
+        else (("cn_exact", "CN exact", "%.1f %%", 100),)
+    head = "| training complexes | " + " | ".join("network %s, validation / held-out | kNN, validation / held-out"
+                                                 % (name, ) for _, name, _, _ in cols) + " |"
+    lines = ["## Learning curve (`python3 -m fe_k curve`)", "",
+             "Nested random parts of the training split; at each, %d single members of the kept set-up (no bootstrap, "
+             "early stopping on validation; mean ± sd over seeds) and kNN (k chosen on validation), both on that part "
+             "only." % c["table"][0]["validation"][cols[0][0]]["n"], "",
+             head, "|---|" + "---|---|" * len(cols)]
+    for r in c["table"]:
+        cells = []
+        for key, _, fmt, scale in cols:
+            n = [r[p][key] for p in ("validation", "heldout")]
+            k = [r["knn"][p][key] for p in ("validation", "heldout")]
+            cells.append(" / ".join((fmt % (scale * x["mean"])).replace(" %", "") + " ± " + fmt % (scale * x["sd"])
+                                    for x in n))
+            cells.append(" / ".join(fmt % (scale * x) for x in k))
+        lines.append("| %d | %s |" % (r["n_train"], " | ".join(cells)))
+    lines += ["", curve.trend_sentence(c, "validation"), "", curve.trend_sentence(c, "heldout"), ""]
+    return lines
+
+
 def _reference_section(R, task):
     lines = ["## Measured reference spectra (not a gate)", "",
              "Fe K-edge spectra from the xraylarch examples (`../shared/data/reference-spectra`, MIT), through the "
@@ -536,12 +572,12 @@ def write_pdf_card(R, pre, grid, path):
     lines = [
         "# Model card: fe-k-pdf %s (Fe K-edge reverse network: spectrum → pseudo-PDF + first-shell distance)" % R["version"],
         "",
-        "`fe-k/fe-k-pdf-%s.onnx`: one ONNX graph (opset %d, dynamic batch) holding a deep ensemble of %d bootstrap "
+        "`fe-k/fe-k-pdf-%s.onnx`: one ONNX graph (opset %d, dynamic batch) holding a deep ensemble of %d %s "
         "%s members with heteroscedastic Gaussian heads (β-NLL training, β = 0.5). Input `spectrum` float32 "
         "[batch, %d]; outputs `pdf_mean`, `pdf_std` [batch, 32] (the 32 G2 terms), `distance_mean`, `distance_std` "
         "[batch, 1] (Å), `ood_score` [batch, 1]. Total std = sqrt(mean member variance + variance of member "
         "means) × a scalar calibration factor (G2 %.3f, distance %.3f, fitted on validation)."
-        % (R["version"], R["opset"], R["n_members"], R["chosen"]["pdf"].upper(), grid["count"],
+        % (R["version"], R["opset"], R["n_members"], _kind(R), R["chosen"]["pdf"].upper(), grid["count"],
            R["calibration"]["g2_scale"], R["calibration"]["dist_scale"]),
         "",
         "Target (exactly as issue 4): G2(r_k) = Σ_j Z_j f_c(r_j) exp(−η (r_j − r_k)²) over all atoms j ≠ Fe (H "
@@ -588,6 +624,7 @@ def write_pdf_card(R, pre, grid, path):
     lines += _arch_section(R, "pdf")
     lines += ["## What else was tried", ""] + ["- " + t for t in R["tried"]] + [""]
     lines += _ceiling_section(R, "pdf")
+    lines += _curve_section(R, "pdf")
     lines += _reference_section(R, "pdf")
     lines += ["## Limits", ""] + ["- " + t for t in R["limits_pdf"]] + [""]
     with open(path, "w") as fh:
@@ -600,13 +637,14 @@ def write_cn_card(R, pre, grid, path):
     lines = [
         "# Model card: fe-k-cn %s (Fe K-edge first-shell coordination-number classifier)" % R["version"],
         "",
-        "`fe-k/fe-k-cn-%s.onnx`: one ONNX graph (opset %d, dynamic batch) holding a deep ensemble of %d bootstrap "
+        "`fe-k/fe-k-cn-%s.onnx`: one ONNX graph (opset %d, dynamic batch) holding a deep ensemble of %d %s "
         "%s classifiers. Input `spectrum` float32 [batch, %d]; outputs `cn_probabilities` and `cn_probability_std` "
         "[batch, %d] over classes %s: the mean of the members' softmax(logits / T) and their population std, "
         "T = %.3f (temperature scaling on validation, kept only if it lowers validation ECE); and `ood_score` "
         "[batch, 1], the same out-of-distribution score and threshold (%.3f) as fe-k-pdf, so that the service can "
         "tell when the spectrum is unlike these complexes and let another model answer (a metal foil or an oxide)."
-        % (R["version"], R["opset"], R["n_members"], R["chosen"]["cn"].upper(), grid["count"], len(R["classes"]),
+        % (R["version"], R["opset"], R["n_members"], _kind(R), R["chosen"]["cn"].upper(), grid["count"],
+           len(R["classes"]),
            ", ".join(str(c) for c in R["classes"]), R["calibration"]["temperature"], R["ood_threshold"]),
         "",
         "Label (exactly as issue 4): number of non-H atoms within 1.15 × (r_cov(Fe) = 1.32 Å + r_cov(X)), Cordero "
@@ -642,6 +680,7 @@ def write_cn_card(R, pre, grid, path):
     lines += _arch_section(R, "cn")
     lines += ["## What else was tried", ""] + ["- " + t for t in R["tried_cn"]] + [""]
     lines += _ceiling_section(R, "cn")
+    lines += _curve_section(R, "cn")
     lines += _reference_section(R, "cn")
     lines += ["## Limits", ""] + ["- " + t for t in R["limits_cn"]] + [""]
     with open(path, "w") as fh:
