@@ -160,14 +160,15 @@ def format_table(res):
 
 
 def run(data_dir, out_path, log, chosen, workers=2):
-    from . import data, ensemble as E
+    from . import data, ensemble as E, pipeline as P
     cache = os.path.join(os.path.dirname(out_path), "curve_members")
     os.makedirs(cache, exist_ok=True)
     jobs = []
     for frac in FRACTIONS:
         for s in range(N_SEEDS):
             for task in ("pdf", "cn"):
-                path = os.path.join(cache, "%s_%s_%s_%g_%d.json" % (data.spec_tag(), task, chosen[task], frac, s))
+                path = os.path.join(cache, "%s_%s_%s%s_%g_%d.json" % (data.spec_tag(), task, chosen[task],
+                                                                       P.variant_suffix(task), frac, s))
                 jobs.append((task, chosen[task], frac, E.SEED + 1000 + s, data_dir, path))
     # the largest subsets first: the two workers then finish together
     todo = sorted([j for j in jobs if not os.path.exists(j[-1])], key=lambda j: (-j[2], j[0] != "pdf"))

@@ -83,15 +83,21 @@ def knn_baseline(data_dir):
 
 # ---------------------------------------------------------------- architecture comparison and ensembles
 
-def member_path(task, arch, seed, bootstrap=True):
-    aux = ""  # a variant's own files
+def variant_suffix(task):
+    """A CN variant's own file names (its auxiliary heads), so that it never reads or overwrites the served set-up's."""
+    aux = ""
     if task == "cn" and train.AUX_WEIGHT > 0:
         aux += "_aux%g" % train.AUX_WEIGHT
     if task == "cn" and train.RATIO_WEIGHT > 0:
         aux += "_ratio%g" % train.RATIO_WEIGHT
+    return aux
+
+
+def member_path(task, arch, seed, bootstrap=True):
     # named by the input preprocessing too: weights trained on another input must never be picked up as cached
     return os.path.join(WORK, "members", "%s_%s_%s_%s%s_%d.pt" % (data.spec_tag(), task, arch,
-                                                                  "boot" if bootstrap else "full", aux, seed))
+                                                                  "boot" if bootstrap else "full",
+                                                                  variant_suffix(task), seed))
 
 
 def compare(data_dir):
