@@ -125,14 +125,19 @@ def evaluate_members(d, mode, el_index, task, nets, p, split):
     outs = predict(nets, task, x)
     if task == "pdf":
         return pdf_metrics(outs, p, idx[sel])
-    el = ELEMENTS[el_index]
-    cl = p.classes[task]
-    keep = [cl.index(c) for c in (T.classes_for(task, el) if task in ("ox", REF_TASK) else cl) if c in cl]
-    logits = [o[:, keep] for o in outs]
-    kept = [cl[k] for k in keep]
+    kept, logits = element_logits(p, el_index, task, outs)
     y = np.array(T.class_index(kept, d[T.label_key(task)][idx[sel]]))
     acc, _ = class_metrics(logits, y)
     return {"acc": acc, "n": int(sel.sum())}
+
+
+def element_logits(p, el_index, task, outs):
+    """The classes an element's answers may take (its oxidation states; every CN class of the net) and the member
+    logits restricted to them."""
+    cl = p.classes[task]
+    keep = [cl.index(c) for c in (T.classes_for(task, ELEMENTS[el_index]) if task in ("ox", REF_TASK) else cl)
+            if c in cl]
+    return [cl[k] for k in keep], [o[:, keep] for o in outs]
 
 
 # ------------------------------------------------------------------------------------------------ stages
