@@ -142,8 +142,9 @@ def export_all(data_dir, t_start, chosen, full_run=True):
 
     tr_all = data.load(data_dir, "train")
     d_rel = data.load(data_dir, "train", "rel")
-    R = {"version": P.VERSION, "opset": fuse.OPSET, "torch": torch.__version__, "n_members": P.N_MEMBERS, "bootstrap": P.BOOTSTRAP,
-         "seed": E.SEED, "split_seed": 20261125, "n_train": len(tr["names"]), "n_val": len(va["names"]),
+    R = {"version": P.VERSION, "opset": fuse.OPSET, "torch": torch.__version__, "n_members": P.N_MEMBERS,
+         "bootstrap": P.BOOTSTRAP, "seed": E.SEED, "split_seed": 20261125, "n_train": len(tr["names"]),
+         "n_val": len(va["names"]),
          "trained_at": datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z",
          "chosen": chosen, "calibration": cal, "classes": classes,
          "class_counts": ", ".join("%d: %d" % (c, int(np.sum(tr_all["cn"] == c))) for c in classes),

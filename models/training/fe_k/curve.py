@@ -134,7 +134,8 @@ def trend_sentence(res, part):
             "points, goal 0.7 × kNN: %s; distance MAE network %+.4f, kNN %+.4f Å, goal 0.7 × kNN: %s; CN exact "
             "network %+.1f, kNN %+.1f points, goal 90 %%: %s." % (
                 "Validation" if part == "validation" else "Held-out",
-                t["pdf_a"]["net_per_doubling"], t["pdf_a"]["knn_per_doubling"], reach(t["pdf_a"]["doublings_to_goal"], span),
+                t["pdf_a"]["net_per_doubling"], t["pdf_a"]["knn_per_doubling"],
+                reach(t["pdf_a"]["doublings_to_goal"], span),
                 t["dist_mae"]["net_per_doubling"], t["dist_mae"]["knn_per_doubling"],
                 reach(t["dist_mae"]["doublings_to_goal"], span), 100 * t["cn_exact"]["net_per_doubling"],
                 100 * t["cn_exact"]["knn_per_doubling"], reach(t["cn_exact"]["doublings_to_goal"], span)))

@@ -17,6 +17,8 @@ OUT = os.path.join(MODELS, "fe-k")
 # rerun the variants the card's "What else was tried" reports (more members; members on the whole training part)
 N_MEMBERS = int(os.environ.get("FE_K_MEMBERS", "5"))
 BOOTSTRAP = os.environ.get("FE_K_BOOTSTRAP", "1") != "0"
+if N_MEMBERS < 2:  # the std outputs need a spread of members
+    raise SystemExit("FE_K_MEMBERS must be at least 2, not %d" % N_MEMBERS)
 VERSION = "1.1.0"
 PDF_ID, CN_ID = "fe-k-pdf", "fe-k-cn"
 ARCHS = ("mlp", "cnn")

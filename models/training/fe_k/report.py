@@ -261,7 +261,8 @@ def manifest_entry_common(model_id, file, pre, grid, card, R):
                                    "of 4,329 tmQM/CSD complexes, read from ../shared/data/xanesnet-fe-k",
                            "split": "published 4,079 train / 250 held-out; the 4,079 split %d train / %d validation "
                                     "(seeded permutation, seed %d); members trained on %s; held-out used only for the "
-                                    "final report" % (R["n_train"], R["n_val"], R["split_seed"], _resamples(R, plural=True)),
+                                    "final report" % (R["n_train"], R["n_val"], R["split_seed"],
+                                                      _resamples(R, plural=True)),
                            "dataLicence": "GPL-3 (XANESNET)", "code": "models/training/fe_k",
                            "command": "cd models/training && /usr/bin/python3 -m fe_k all --data "
                                       "../../../shared/data/xanesnet-fe-k",

@@ -67,7 +67,8 @@ class AggregateTest(unittest.TestCase):
         self.assertIn("| 1000 | 21.0 ± 1.0 % | 20.0 % |", text)
         # fitted on one doubling (500 -> 1000): 3.5 doublings lie beyond it, 0.8 inside
         self.assertIn("3.5 more doublings, beyond the 1 the trend was fitted on", text)
-        self.assertIn("CN exact network +5.0, kNN +0.0 points, goal 90 %: 0.8 more doublings (x1.7 the complexes)", text)
+        self.assertIn("CN exact network +5.0, kNN +0.0 points, goal 90 %: 0.8 more doublings (x1.7 the complexes)",
+                      text)
 
         # the cards: one row per fraction with the task's columns, both trend sentences
         pdf = "\n".join(report._curve_section({"curve": res}, "pdf"))
