@@ -91,6 +91,8 @@ def main(argv=None):
     ap.add_argument("--elements", nargs="+", default=list(sampler.ELEMENTS), choices=sampler.ELEMENTS)
     ap.add_argument("--members", type=int, default=P.N_MEMBERS)
     a = ap.parse_args(argv)
+    if a.members < 1:
+        ap.error("--members must be at least 1")
     tag = M.data_tag(M.FULL)
     eis = [sampler.ELEMENTS.index(e) for e in a.elements]
     seeds = [P.SEED + 1 + k for k in range(a.members)]

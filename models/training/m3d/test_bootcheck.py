@@ -1,5 +1,7 @@
 """The bootstrap check's arithmetic and the element's class restriction it shares with the pipeline:
 `cd models/training && /usr/bin/python3 -m unittest m3d.test_bootcheck`."""
+import contextlib
+import io
 import types
 import unittest
 
@@ -35,6 +37,12 @@ class RowTest(unittest.TestCase):
         r = bootcheck.row("Ni", "pdf", {1: m(60.0, 0.03), 2: m(61.0, 0.031)}, {1: m(58.0, 0.028), 2: m(59.5, 0.029)})
         self.assertIn("| Ni | 60.0 / 58.0 % | 61.0 / 59.5 % | 0.0300 / 0.0280 | 0.0310 / 0.0290 |",
                       bootcheck.format_rows([r], "pdf"))
+
+
+class ArgumentTest(unittest.TestCase):
+    def test_no_members_is_refused_before_any_work(self):
+        with self.assertRaises(SystemExit), contextlib.redirect_stderr(io.StringIO()):
+            bootcheck.main(["--members", "0"])
 
 
 class ElementLogitsTest(unittest.TestCase):
