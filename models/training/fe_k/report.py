@@ -521,10 +521,11 @@ def _curve_section(R, task):
     """What `python3 -m fe_k curve` measured: the goals against the amount of training data."""
     from . import curve
     c = R["curve"]
-    cols = (("pdf_a", "PDF (a)", "%.1f %%", 1), ("dist_mae", "distance MAE (Å)", "%.4f", 1)) if task == "pdf" \
-        else (("cn_exact", "CN exact", "%.1f %%", 100),)
+    # (result key, column name, number format, unit, scale to the unit)
+    cols = (("pdf_a", "PDF (a)", "%.1f", " %", 1), ("dist_mae", "distance MAE (Å)", "%.4f", "", 1)) if task == "pdf" \
+        else (("cn_exact", "CN exact", "%.1f", " %", 100),)
     head = "| training complexes | " + " | ".join("network %s, validation / held-out | kNN, validation / held-out"
-                                                 % (name, ) for _, name, _, _ in cols) + " |"
+                                                 % name for _, name, _, _, _ in cols) + " |"
     lines = ["## Learning curve (`python3 -m fe_k curve`)", "",
              "Nested random parts of the training split; at each, %d single members of the kept set-up (no bootstrap, "
              "early stopping on validation; mean ± sd over seeds) and kNN (k chosen on validation), both on that part "
@@ -532,12 +533,11 @@ def _curve_section(R, task):
              head, "|---|" + "---|---|" * len(cols)]
     for r in c["table"]:
         cells = []
-        for key, _, fmt, scale in cols:
+        for key, _, num, unit, scale in cols:
             n = [r[p][key] for p in ("validation", "heldout")]
             k = [r["knn"][p][key] for p in ("validation", "heldout")]
-            cells.append(" / ".join((fmt % (scale * x["mean"])).replace(" %", "") + " ± " + fmt % (scale * x["sd"])
-                                    for x in n))
-            cells.append(" / ".join(fmt % (scale * x) for x in k))
+            cells.append(" / ".join((num + " ± " + num) % (scale * x["mean"], scale * x["sd"]) + unit for x in n))
+            cells.append(" / ".join(num % (scale * x) + unit for x in k))
         lines.append("| %d | %s |" % (r["n_train"], " | ".join(cells)))
     lines += ["", curve.trend_sentence(c, "validation"), "", curve.trend_sentence(c, "heldout"), ""]
     return lines

@@ -15,8 +15,6 @@ import argparse
 import json
 import os
 
-import numpy as np
-import torch
 from scipy.stats import binomtest
 
 from . import __main__ as M
@@ -38,16 +36,8 @@ def element_scores(d, p, ei, task, nets):
     answers (classifiers) or the PDF metrics."""
     out = {}
     for split in (1, 2):
-        idx = p.idx[split]
-        sel = (d["element"][idx] == ei) & P.is_nominal(d, idx)
-        outs = P.predict(nets, task, p.x(split, task)[torch.from_numpy(sel)])
-        if task == "pdf":
-            out[split] = P.pdf_metrics(outs, p, idx[sel])
-            continue
-        kept, logits = P.element_logits(p, ei, task, outs)
-        y = np.array(T.class_index(kept, d[T.label_key(task)][idx[sel]]))
-        _, prob = P.class_metrics(logits, y)
-        out[split] = prob.argmax(1) == y
+        rows, outs = P.element_outputs(d, ei, task, nets, p, split)
+        out[split] = P.pdf_metrics(outs, p, rows) if task == "pdf" else P.element_correct(d, p, ei, task, outs, rows)
     return out
 
 

@@ -119,16 +119,25 @@ def nominal(d, idx):
 
 def evaluate_members(d, mode, el_index, task, nets, p, split):
     """Held-out (split 2) or validation (1) metrics of these members for element el_index (nominal spectra)."""
+    rows, outs = element_outputs(d, el_index, task, nets, p, split)
+    if task == "pdf":
+        return pdf_metrics(outs, p, rows)
+    return {"acc": float(np.mean(element_correct(d, p, el_index, task, outs, rows))), "n": int(len(rows))}
+
+
+def element_outputs(d, el_index, task, nets, p, split):
+    """The rows of element el_index's nominal spectra in one split (1 validation, 2 held-out) and the members'
+    outputs on them."""
     idx = p.idx[split]
     sel = (d["element"][idx] == el_index) & is_nominal(d, idx)
-    x = p.x(split, task)[torch.from_numpy(sel)]
-    outs = predict(nets, task, x)
-    if task == "pdf":
-        return pdf_metrics(outs, p, idx[sel])
+    return idx[sel], predict(nets, task, p.x(split, task)[torch.from_numpy(sel)])
+
+
+def element_correct(d, p, el_index, task, outs, rows):
+    """Per spectrum: is the ensemble's answer (mean probability, T = 1, over the element's classes) the label?"""
     kept, logits = element_logits(p, el_index, task, outs)
-    y = np.array(T.class_index(kept, d[T.label_key(task)][idx[sel]]))
-    acc, _ = class_metrics(logits, y)
-    return {"acc": acc, "n": int(sel.sum())}
+    y = np.array(T.class_index(kept, d[T.label_key(task)][rows]))
+    return class_metrics(logits, y)[1].argmax(1) == y
 
 
 def element_logits(p, el_index, task, outs):
