@@ -111,7 +111,7 @@ def element_rows(d, el, sites, window):
             "labelChangedAtCut": {"%.2f" % c: v for c, v in changed.items()}}
 
 
-def class_probabilities(el, key, x, n_classes=13):
+def class_probabilities(el, key, x, n_classes=max(T.CN_CLASSES) + 1):
     """[n, n_classes] probabilities of a committed CN graph over CN 0..n_classes-1 (its own classes are a subset)."""
     p = onnxcheck.run(P.graph_file(el, key), {"spectrum": P.window_input(x, P.window_of(key)).astype(np.float32)})[
         P.output_names("cn")[0]]
