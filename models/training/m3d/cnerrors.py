@@ -171,15 +171,17 @@ def table(rows):
     return out
 
 
-def served_data_rows(element_rows_of, what):
+def served_data_rows(element_rows_of, what, more_blocks=0):
     """(tag, rows): element_rows_of(d, element, sites) for each element the assembled served data holds (all nine,
-    or those of a `generate --elements` run), logged as they come."""
-    tag = M.data_tag(M.FULL)
+    or those of a `generate --elements` run; with more_blocks, the candidate data of `generate --more-blocks`),
+    logged as they come."""
+    cfg = M.with_more_blocks(M.FULL, more_blocks)
+    tag = M.data_tag(cfg)
     d = T.load_data(tag)
     rows = []
     for ei in sorted(set(d["element"].tolist())):
         el = sampler.ELEMENTS[ei]
-        rows.append(element_rows_of(d, el, sites_by_structure(el, M.FULL["blocks"])))
+        rows.append(element_rows_of(d, el, sites_by_structure(el, cfg["blocks"])))
         P.log("%s: %s accuracy %.3f" % (el, what, rows[-1]["accuracy"]))
     return tag, rows
 

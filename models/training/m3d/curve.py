@@ -2,8 +2,8 @@
 [--more-blocks N]`: would more simulated structures lift a task?
 
 A learning curve of single members (the served per-element set-up, seed SEED, no bootstrap) trained on a fraction of
-each element's training structures, with validation and held-out accuracy on the nominal spectra, and the gain of the
-last doubling of the data. The `m3d curve` stage is the same function with the card's defaults (Mn and Cu, oxidation
+each element's training structures, with validation and held-out accuracy on the nominal spectra, the gain of the
+last doubling of the data, and how many more doublings at that gain issue 5's goal would need. The `m3d curve` stage is the same function with the card's defaults (Mn and Cu, oxidation
 state and CN, xanes window). With --more-blocks N it runs on the candidate data of `m3d generate --more-blocks N`
 (the served blocks and N more), to check that the curve goes on as it promised before the served data grows.
 Exploration: it changes no served model. Members are cached in work/m3d/members; result
@@ -14,6 +14,7 @@ import argparse
 import math
 
 from . import __main__ as M
+from . import edgebound
 from . import generate as G
 from . import pipeline as P
 from . import sampler
@@ -30,16 +31,34 @@ def last_doubling_gain(points, key):
     return (b[key] - a[key]) / math.log2(b["n_train"] / a["n_train"])
 
 
+def doublings_to_goal(points, key, goal):
+    """More doublings of the training structures, at the last step's gain, until accuracy `key` reaches `goal`:
+    0 when it already does, None when the last step gained nothing."""
+    now = points[-1][key]
+    if now >= goal:
+        return 0.0
+    gain = last_doubling_gain(points, key)
+    return (goal - now) / gain if gain > 0 else None
+
+
+def _doublings(points, key, goal):
+    d = doublings_to_goal(points, key, goal)
+    return "met" if d == 0 else "no gain" if d is None else "%.1f" % d
+
+
 def table(curve):
     out = ["| element | task | " + "training spectra → validation / held-out accuracy | gain per doubling "
-           "(last step), validation / held-out |", "|---|---|---|---|"]
+           "(last step), validation / held-out | more doublings to the goal at that gain, validation / held-out |",
+           "|---|---|---|---|---|"]
     for el, tasks in curve.items():
         for task, pts in tasks.items():
             steps = ", ".join("%d → %.1f / %.1f %%" % (p["n_train"], 100 * p["validation_acc"], 100 * p["heldout_acc"])
                               for p in pts)
-            out.append("| %s | %s | %s | %+.1f / %+.1f points |" % (
+            goal = edgebound.GOAL[task]
+            out.append("| %s | %s | %s | %+.1f / %+.1f points | %d %%: %s / %s |" % (
                 el, task, steps, 100 * last_doubling_gain(pts, "validation_acc"),
-                100 * last_doubling_gain(pts, "heldout_acc")))
+                100 * last_doubling_gain(pts, "heldout_acc"), round(100 * goal),
+                _doublings(pts, "validation_acc", goal), _doublings(pts, "heldout_acc", goal)))
     return out
 
 
