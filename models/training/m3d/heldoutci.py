@@ -2,8 +2,8 @@
 of issue 5's per-element goals.
 
 An element's held-out set is ~170 FEFF structures, each with 20-60 variations (beamline noise, calibration, edge-model
-jitter) whose answers are nearly always all right or all wrong, so the accuracy is an average over structures, not
-over ~8000 independent spectra. For the committed graphs (models/m3d, numpy ONNX evaluator) on the nominal held-out
+jitter) of one site, answered alike far more often than independent spectra would be, so the accuracy is an average
+over structures rather than over ~8000 independent spectra. For the committed graphs (models/m3d, numpy ONNX evaluator) on the nominal held-out
 spectra of the assembled data, per element: the oxidation-state graph without and with the reference channel and the
 wide CN graph; the accuracy, the number of structures, a 95 % interval from a bootstrap over structures (resampling
 whole structures with all their spectra), the same interval if the spectra were independent (what a per-spectrum
@@ -15,6 +15,7 @@ A diagnostic: it trains and chooses nothing. Result: work/m3d/results/<data>/hel
 from __future__ import annotations
 
 import argparse
+import statistics
 
 import numpy as np
 
@@ -37,7 +38,7 @@ CHECKS = (("ox", "without reference"), ("oxr", "with reference"), ("cn", "wide")
 def structure_counts(structures, correct):
     """(spectra per structure, right answers per structure), structures in sorted order."""
     structures, correct = np.asarray(structures), np.asarray(correct, bool)
-    ids, inverse = np.unique(structures, return_inverse=True)
+    _, inverse = np.unique(structures, return_inverse=True)
     return np.bincount(inverse).astype(float), np.bincount(inverse, weights=correct).astype(float)
 
 
@@ -52,7 +53,7 @@ def spectrum_interval(correct, level=LEVEL):
     """Normal-approximation interval of a binomial over spectra, as if every spectrum were independent."""
     correct = np.asarray(correct, bool)
     acc = float(np.mean(correct))
-    half = 1.959964 * np.sqrt(acc * (1 - acc) / len(correct))
+    half = statistics.NormalDist().inv_cdf(0.5 + level / 2) * np.sqrt(acc * (1 - acc) / len(correct))
     return acc - half, acc + half
 
 
