@@ -1,5 +1,5 @@
-"""`python3 -m m3d.bootcheck [--task cn|ox|pdf] [--window wide|xanes] [--elements Co Ni ...] [--members 5]`: what
-training each ensemble member on a bootstrap resample costs the m3d nets.
+"""`python3 -m m3d.bootcheck [--task cn|ox|pdf] [--window wide|xanes] [--elements Co Ni ...] [--members 5]
+[--more-blocks N]`: what training each ensemble member on a bootstrap resample costs the m3d nets.
 
 fe-k's ensembles of members trained on the whole training part (seeds only) beat its bootstrap ensembles on every
 validation metric (fe-k-pdf card, "What else was tried"): a bootstrap member sees ~63 % of the distinct training
@@ -7,8 +7,9 @@ spectra. Here every m3d structure has 20-60 spectra (variations), so a bootstrap
 structure; this measures whether the cost remains. For each element, N per-element members on bootstrap resamples
 (the served seeds and set-up: the served members themselves) and N on the whole training part; each ensemble's mean
 probability (T = 1 for both) on the nominal validation and held-out spectra, with the spectra gained and lost and an
-exact McNemar p (classifiers), or the median PDF (a) and the first-shell distance MAE (pdf). Trains, chooses and serves
-nothing. Result: work/m3d/results/<data>/bootcheck_<task>_<window>.json and a printed table."""
+exact McNemar p (classifiers), or the median PDF (a) and the first-shell distance MAE (pdf). With --more-blocks N the
+same on the candidate data of `m3d generate --more-blocks N` (its own split): what ensembles of the served set-up would
+reach on that much data. Trains, chooses and serves nothing. Result: work/m3d/results/<data>/bootcheck_<task>_<window>.json and a printed table."""
 from __future__ import annotations
 
 import argparse
@@ -80,10 +81,14 @@ def main(argv=None):
     ap.add_argument("--window", choices=("xanes", "wide"), default="wide")
     ap.add_argument("--elements", nargs="+", default=list(sampler.ELEMENTS), choices=sampler.ELEMENTS)
     ap.add_argument("--members", type=int, default=P.N_MEMBERS)
+    ap.add_argument("--more-blocks", type=int, default=0,
+                    help="on the candidate data of `m3d generate --more-blocks N` instead of the served data")
     a = ap.parse_args(argv)
     if a.members < 1:
         ap.error("--members must be at least 1")
-    tag = M.data_tag(M.FULL)
+    if a.more_blocks < 0:
+        ap.error("--more-blocks: 0 or more")
+    tag = M.data_tag(M.with_more_blocks(M.FULL, a.more_blocks))
     eis = [sampler.ELEMENTS.index(e) for e in a.elements]
     seeds = [P.SEED + 1 + k for k in range(a.members)]
     jobs = [(tag, "per", ei, a.task, s, bs, 1.0, a.window) for ei in eis for s in seeds for _, bs in KINDS]

@@ -44,6 +44,10 @@ class ArgumentTest(unittest.TestCase):
         with self.assertRaises(SystemExit), contextlib.redirect_stderr(io.StringIO()):
             bootcheck.main(["--members", "0"])
 
+    def test_a_negative_number_of_more_blocks_is_refused_before_any_work(self):
+        with self.assertRaises(SystemExit), contextlib.redirect_stderr(io.StringIO()):
+            bootcheck.main(["--more-blocks", "-1"])
+
 
 class ElementLogitsTest(unittest.TestCase):
     def test_oxidation_state_keeps_the_elements_states_only(self):

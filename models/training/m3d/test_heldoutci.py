@@ -1,6 +1,8 @@
 """m3d.heldoutci: the interval comes from resampling whole structures, the verdict places the goal against it, and the
 held-out rows are the served split plus every structure of later blocks.
 Run: cd models/training && /usr/bin/python3 -m unittest m3d.test_heldoutci   (< 1 s)"""
+import contextlib
+import io
 import unittest
 
 import numpy as np
@@ -59,6 +61,11 @@ class HeldoutIntervalTest(unittest.TestCase):
         self.assertEqual(line, "| Ni | 160 | 90.0 % [88.0, 92.0] [89.5, 90.5], 95 %: missed | "
                                "90.0 % [88.0, 92.0] [89.5, 90.5], 95 %: missed | "
                                "90.0 % [88.0, 92.0] [89.5, 90.5], 90 %: undecided |")
+
+    def test_too_few_resamples_or_negative_blocks_are_refused_before_any_work(self):
+        for argv in (["--reps", "10"], ["--more-blocks", "-1"]):
+            with self.assertRaises(SystemExit), contextlib.redirect_stderr(io.StringIO()):
+                H.main(argv)
 
 
 if __name__ == "__main__":
