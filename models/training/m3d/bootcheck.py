@@ -4,12 +4,13 @@
 fe-k's ensembles of members trained on the whole training part (seeds only) beat its bootstrap ensembles on every
 validation metric (fe-k-pdf card, "What else was tried"): a bootstrap member sees ~63 % of the distinct training
 spectra. Here every m3d structure has 20-60 spectra (variations), so a bootstrap resample still holds nearly every
-structure; this measures whether the cost remains. For each element, N per-element members on bootstrap resamples
-(the served seeds and set-up: the served members themselves) and N on the whole training part; each ensemble's mean
+structure; this measures whether the cost remains. For each element, N per-element members on bootstrap resamples (the
+served seeds and set-up: the served members themselves) and N on the whole training part; each ensemble's mean
 probability (T = 1 for both) on the nominal validation and held-out spectra, with the spectra gained and lost and an
 exact McNemar p (classifiers), or the median PDF (a) and the first-shell distance MAE (pdf). With --more-blocks N the
-same on the candidate data of `m3d generate --more-blocks N` (its own split): what ensembles of the served set-up would
-reach on that much data. Trains, chooses and serves nothing. Result: work/m3d/results/<data>/bootcheck_<task>_<window>.json and a printed table."""
+same on the candidate data of `m3d generate --more-blocks N` (its own split): what ensembles of the served set-up
+would reach on that much data. Trains, chooses and serves nothing. Result:
+work/m3d/results/<data>/bootcheck_<task>_<window>.json and a printed table."""
 from __future__ import annotations
 
 import argparse

@@ -2,12 +2,12 @@
 [--more-blocks N]`: would more simulated structures lift a task?
 
 A learning curve of single members (the served per-element set-up, seed SEED, no bootstrap) trained on a fraction of
-each element's training structures, with validation and held-out accuracy on the nominal spectra, the gain of the
-last doubling of the data, and how many more doublings at that gain issue 5's goal would need. The `m3d curve` stage is the same function with the card's defaults (Mn and Cu, oxidation
-state and CN, xanes window). With --more-blocks N it runs on the candidate data of `m3d generate --more-blocks N`
-(the served blocks and N more), to check that the curve goes on as it promised before the served data grows.
-Exploration: it changes no served model. Members are cached in work/m3d/members; result
-in work/m3d/results/<data>/learning_curve_<tasks>_<window>.json."""
+each element's training structures, with validation and held-out accuracy on the nominal spectra, the gain of the last
+doubling of the data, and how many more doublings at that gain issue 5's goal would need. The `m3d curve` stage is the
+same function with the card's defaults (Mn and Cu, oxidation state and CN, xanes window). With --more-blocks N it runs
+on the candidate data of `m3d generate --more-blocks N` (the served blocks and N more), to check that the curve goes
+on as it promised before the served data grows. Exploration: it changes no served model. Members are cached in
+work/m3d/members; result in work/m3d/results/<data>/learning_curve_<tasks>_<window>.json."""
 from __future__ import annotations
 
 import argparse

@@ -3,11 +3,11 @@ of issue 5's per-element goals.
 
 An element's held-out set is ~170 FEFF structures, each with 20-60 variations (beamline noise, calibration, edge-model
 jitter) of one site, answered alike far more often than independent spectra would be, so the accuracy is an average
-over structures rather than over ~8000 independent spectra. For the committed graphs (models/m3d, numpy ONNX evaluator) on the nominal held-out
-spectra of the assembled data, per element: the oxidation-state graph without and with the reference channel and the
-wide CN graph; the accuracy, the number of structures, a 95 % interval from a bootstrap over structures (resampling
-whole structures with all their spectra), the same interval if the spectra were independent (what a per-spectrum
-binomial would claim), and whether the goal lies below, inside or above the interval.
+over structures rather than over ~5000 independent nominal spectra. For the committed graphs (models/m3d, numpy ONNX
+evaluator) on the nominal held-out spectra of the assembled data, per element: the oxidation-state graph without and
+with the reference channel and the wide CN graph; the accuracy, the number of structures, a 95 % interval from a
+bootstrap over structures (resampling whole structures with all their spectra), the same interval if the spectra were
+independent (what a per-spectrum binomial would claim), and whether the goal lies below, inside or above the interval.
 With --more-blocks N it reads the candidate data of `m3d generate --more-blocks N` instead and adds, to the served
 held-out structures, every structure of the N blocks beyond the served ones: drawn by the same generator from later
 seeds, none of them was seen by the served members, so they are held-out structures too, N x 300 per element.
