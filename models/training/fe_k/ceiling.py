@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-from . import data, ensemble as E, knn as KNN, labels as L, metrics as M, nets, onnxcheck, pipeline as P, train as T
+from . import data, ensemble as E, knn as KNN, labels as L, metrics as M, nets, pipeline as P, train as T
 
 RETRIEVAL_K = 8
 REGIONS = ((1.5, 2.5), (2.5, 3.5), (3.5, 5.5))   # Å, over the 32 G2 points; the last includes 5.5
@@ -30,10 +30,8 @@ RETRIEVAL_EPOCHS = 150
 
 def _served(x):
     """Ensemble G2 mean, distance mean and CN class index from the committed ONNX graphs."""
-    f = {"spectrum": np.asarray(x, dtype=np.float32)}
-    o = onnxcheck.run(P.onnx_file(P.PDF_ID), f)
-    c = onnxcheck.run(P.onnx_file(P.CN_ID), f)
-    return o["pdf_mean"], o["distance_mean"][:, 0], np.argmax(c["cn_probabilities"], 1)
+    o = P.committed_outputs(x)
+    return o["pdf_mean"], o["distance_mean"][:, 0], np.argmax(o["cn_probabilities"], 1)
 
 
 def _oracle(ref, classes, net, kn):

@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from . import data, ensemble as E, knn as KNN, metrics as M, onnxcheck, pipeline as P
+from . import data, ensemble as E, knn as KNN, metrics as M, pipeline as P
 
 SEED = 20261206
 LEVEL = 0.95
@@ -53,6 +53,12 @@ def outcomes(ref, classes, net, kn):
             "prob": net["prob"], "y_idx": np.array([classes.index(int(c)) for c in ref["cn"]])}
 
 
+def interval(samples, level=LEVEL):
+    """Percentile interval holding `level` of the bootstrap samples."""
+    q = (1 - level) / 2
+    return float(np.quantile(samples, q)), float(np.quantile(samples, 1 - q))
+
+
 def verdict(lo, hi, goal):
     """'met' when the whole interval satisfies the goal (low, high), 'missed' when none of it does."""
     low, high = goal
@@ -67,11 +73,9 @@ def verdict(lo, hi, goal):
 def summarise(o, reps, seed=SEED, goals=GOALS):
     n = len(o["a_net"])
     draws = np.random.default_rng(seed).integers(0, n, size=(reps, n))
-    q = (1 - LEVEL) / 2
     rows = []
     for name, stat, goal, kind in goals:
-        samples = np.array([stat(o, idx) for idx in draws])
-        lo, hi = float(np.quantile(samples, q)), float(np.quantile(samples, 1 - q))
+        lo, hi = interval(np.array([stat(o, idx) for idx in draws]))
         rows.append({"goal": name, "value": float(stat(o, np.arange(n))), "interval": [lo, hi],
                      "target": list(goal), "kind": kind, "verdict": verdict(lo, hi, goal)})
     return rows
@@ -97,12 +101,10 @@ def table(rows):
 
 def served(x):
     """The committed graphs' outputs for inputs x."""
-    f = {"spectrum": np.asarray(x, dtype=np.float32)}
-    o = onnxcheck.run(P.onnx_file(P.PDF_ID), f)
-    c = onnxcheck.run(P.onnx_file(P.CN_ID), f)
+    o = P.committed_outputs(x)
     return {"g2": o["pdf_mean"].astype(np.float64), "g2_std": o["pdf_std"].astype(np.float64),
             "dist": o["distance_mean"][:, 0].astype(np.float64), "dist_std": o["distance_std"][:, 0].astype(np.float64),
-            "prob": c["cn_probabilities"].astype(np.float64)}
+            "prob": o["cn_probabilities"].astype(np.float64)}
 
 
 def main(argv=None):

@@ -221,6 +221,13 @@ def onnx_file(model_id):
     return os.path.join(OUT, "%s-%s.onnx" % (model_id, VERSION))
 
 
+def committed_outputs(x):
+    """Every output of the committed PDF and CN graphs for inputs x (numpy ONNX evaluator), by output name (both
+    graphs carry the same ood_score)."""
+    f = {"spectrum": np.asarray(x, dtype=np.float32)}
+    return {**onnxcheck.run(onnx_file(PDF_ID), f), **onnxcheck.run(onnx_file(CN_ID), f)}
+
+
 def torch_outputs(module, x, names):
     with torch.no_grad():
         out = module(torch.tensor(np.asarray(x), dtype=torch.float32))

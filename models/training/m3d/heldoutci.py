@@ -19,14 +19,14 @@ import statistics
 
 import numpy as np
 
-from fe_k import onnxcheck
+from fe_k import heldoutci as FH
 
 from . import __main__ as M
 from . import cnerrors as CE
 from . import edgebound
 from . import generate as G
+from . import oxerrors as OE
 from . import pipeline as P
-from . import reference as REF
 from . import sampler
 
 SEED = 20261206
@@ -57,21 +57,12 @@ def spectrum_interval(correct, level=LEVEL):
     return acc - half, acc + half
 
 
-def interval(samples, level=LEVEL):
-    q = (1 - level) / 2
-    return float(np.quantile(samples, q)), float(np.quantile(samples, 1 - q))
-
-
-def verdict(lo, hi, goal):
-    return "met" if lo >= goal else "missed" if hi < goal else "undecided"
-
-
 def summary(structures, correct, goal, reps, seed=SEED):
-    lo, hi = interval(cluster_bootstrap(structures, correct, reps, seed))
+    lo, hi = FH.interval(cluster_bootstrap(structures, correct, reps, seed), LEVEL)
     slo, shi = spectrum_interval(correct)
     return {"accuracy": float(np.mean(correct)), "spectra": int(len(correct)),
             "structures": int(len(np.unique(structures))), "interval": [lo, hi], "spectrumInterval": [slo, shi],
-            "goal": goal, "verdict": verdict(lo, hi, goal)}
+            "goal": goal, "verdict": FH.verdict(lo, hi, (goal, None))}
 
 
 def heldout_rows(d, el, served_blocks):
@@ -85,16 +76,12 @@ def heldout_rows(d, el, served_blocks):
 def element_rows(d, el, reps, served_blocks):
     idx = heldout_rows(d, el, served_blocks)
     x, structures = d["x"][idx], d["structure"][idx]
-    ox_classes = np.array(CE.served_classes(P.model_id(el, "ox")))
     row = {"element": el, "freshStructures": int(len(np.unique(structures[structures >= G.id_offset(served_blocks)])))}
     for name, _ in CHECKS:
         if name == "cn":
             pred, y = CE.class_probabilities(el, P.answering_key("cn", P.WIDE), x).argmax(1), d["cn"][idx]
         else:
-            feeds = {"spectrum": P.window_input(x, "xanes").astype(np.float32),
-                     "edge_shift": REF.edge_shift_rows(d["c"][idx], known=name == "oxr")}
-            prob = onnxcheck.run(P.graph_file(el, "ox"), feeds)[P.output_names("ox")[0]]
-            pred, y = ox_classes[prob.argmax(1)], d["ox"][idx]
+            pred, y = OE.predicted_states(d, idx, el, reference=name == "oxr"), d["ox"][idx]
         row[name] = summary(structures, pred == y, edgebound.GOAL[name], reps)
     row["accuracy"] = row["ox"]["accuracy"]
     return row

@@ -43,13 +43,18 @@ def site_label(site):
                                                            site.ligand)
 
 
-def element_rows(d, el, sites, reference):
-    idx = CE.nominal_rows(d, el)
-    mid = P.model_id(el, "ox")
+def predicted_states(d, idx, el, reference):
+    """The committed xanes oxidation-state graph's answers for rows idx: without a reference channel, or with the
+    edge position c (the graph's edge_shift input)."""
     feeds = {"spectrum": P.window_input(d["x"][idx], "xanes").astype(np.float32),
              "edge_shift": REF.edge_shift_rows(d["c"][idx], known=reference)}
     prob = onnxcheck.run(P.graph_file(el, "ox"), feeds)[P.output_names("ox")[0]]
-    pred = np.array(CE.served_classes(mid))[prob.argmax(1)]
+    return np.array(CE.served_classes(P.model_id(el, "ox")))[prob.argmax(1)]
+
+
+def element_rows(d, el, sites, reference):
+    idx = CE.nominal_rows(d, el)
+    pred = predicted_states(d, idx, el, reference)
     y = d["ox"][idx]
     ok = pred == y
     kinds = CE.by_kind([site_label(sites[int(s)]) for s in d["structure"][idx]], ok)
