@@ -3,8 +3,9 @@
 Stages (each also on its own): grid (kNN on every candidate preprocessing), knn (baseline), compare (MLP vs CNN),
 train (ensembles), export (calibrate, fuse, ONNX, numpy check, evaluate, plots, cards, manifest, parity files).
 `sweep` (not part of `all`, ~15-20 min): single-member variations of the PDF network on validation (fe_k/sweep.py).
-`ceiling` (not part of `all`, ~3 min): per-spectrum oracle of ensemble vs kNN, a retrieval-augmented network, near
-twins, CN label sensitivity and where along r the G2 error lies (fe_k/ceiling.py).
+`ceiling` (run by `export`, whose cards quote it; alone ~3 min): per-spectrum oracle of ensemble vs kNN, a
+retrieval-augmented network, kernel ridge regression, near twins, CN label sensitivity and where along r the G2 error
+lies (fe_k/ceiling.py).
 Member weights and intermediate results go to models/training/work/fe_k/ (git-ignored); `--fresh` deletes them."""
 import argparse
 import datetime
@@ -244,7 +245,7 @@ def main(argv=None):
     if st == "sweep":  # exploration only, not part of `all`
         from . import sweep
         sweep.run(args.data, P.result_path("sweep"), P.log)
-    if st == "ceiling":  # exploration only, not part of `all`; needs the knn stage and the committed ONNX files
+    if st == "ceiling":  # alone: exploration (export runs it for the cards); needs the knn stage and the ONNX files
         from . import ceiling
         ceiling.run(args.data, P.result_path("ceiling"), P.log)
     P.log("%s done in %.1f min" % (st, (time.time() - t0) / 60.0))
