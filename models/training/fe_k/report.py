@@ -498,10 +498,11 @@ def _ceiling_section(R, task):
                 o["pdf_a_median"]["oracle"], o["dist_mae"]["oracle"]),
             "| goal: 0.7 × kNN | %.1f %% | %.4f |" % (0.7 * o["pdf_a_median"]["knn"], 0.7 * o["dist_mae"]["knn"]),
             "",
-"No gate, blend or selector of ensemble and kNN can beat the oracle row: on PDF (a) even the oracle "
-            "stays above the goal, and neither the retrieval network nor kernel ridge regression, which interpolates "
-            "the training pairs (copying near-duplicates as kNN does) and smooths between them, comes near it; on distance it is below, but only by knowing per spectrum which of two "
-            "comparable errors is smaller, and the blend gains little. Serving kNN or a blend would also put the "
+            "No gate, blend or selector of ensemble and kNN can beat the oracle row: on PDF (a) even the oracle "
+            "stays above the goal; on distance it is below, but only by knowing per spectrum which of two "
+            "comparable errors is smaller, and the blend gains little. Neither the retrieval network nor kernel "
+            "ridge regression, which interpolates the training pairs (copying near-duplicates as kNN does) and "
+            "smooths between them, comes near the goal on either. Serving kNN or a blend would also put the "
             "training spectra and their labels (GPL-3 data, never copied into this repository) inside the committed "
             "ONNX file. Near twins: the tenth of validation spectra closest to a training spectrum "
             "(spectral distance ≤ %.3f, median over all %.3f) differ from it by PDF (a) %.1f %% (median) and %.4f Å "
