@@ -81,7 +81,7 @@ def _retrieval(tr, va, te, classes, seed=20261125):
     torch.manual_seed(seed)
     sx, sg, sd = T.Standardiser(tr["x"]), T.Standardiser(tr["g2"]), T.Standardiser(tr["dist"][:, None])
     g, dd = sg(tr["g2"]), sd(tr["dist"][:, None])
-    onehot = np.eye(len(classes))[[classes.index(int(c)) for c in tr["cn"]]]
+    onehot = np.eye(len(classes))[data.class_indices(tr["cn"], classes)]
     i_tr, d_tr = KNN.neighbours(tr["x"], tr["x"], RETRIEVAL_K, exclude_self=True)
     scale = float(np.median(d_tr[:, 0]))
     f32 = lambda a: torch.tensor(np.asarray(a), dtype=torch.float32)  # noqa: E731
@@ -176,7 +176,7 @@ def kernel_ridge_fits(x_tr, targets, queries, kernels=None, ridges=KRR_RIDGES):
 def _kernel_ridge(tr, va, te, classes):
     """Kernel ridge regression of G2, distance and the CN one-hot; each target's setting chosen on validation."""
     gm, gs, dm = tr["g2"].mean(0), tr["g2"].std(0), tr["dist"].mean()
-    onehot = np.eye(len(classes))[[classes.index(int(c)) for c in tr["cn"]]]
+    onehot = np.eye(len(classes))[data.class_indices(tr["cn"], classes)]
     targets = np.concatenate([(tr["g2"] - gm) / gs, (tr["dist"] - dm)[:, None], onehot], 1)
     cls = np.asarray(classes)
 

@@ -114,6 +114,11 @@ def load(data_dir, part, spec_name=DEFAULT_SPEC):
     return d
 
 
+def class_indices(cn, classes):
+    """Each CN label's index in the classifier's class list."""
+    return np.array([classes.index(int(c)) for c in cn], dtype=np.int64)
+
+
 def split(n, seed=20261125, val_frac=0.15):
     """Fixed train/validation split of the 4,079 training pairs (indices)."""
     rng = np.random.default_rng(seed)

@@ -29,7 +29,7 @@ class Prepared:
         self.yv = {"pdf": structure(va), "cn": cn(va, ratios["va"])}
 
     def _cls(self, cn):
-        return np.array([self.classes.index(int(c)) for c in cn], dtype=np.int64)
+        return data.class_indices(cn, self.classes)
 
 
 def _job(args):

@@ -50,7 +50,7 @@ def outcomes(ref, classes, net, kn):
             "cn_exact": pred_cn == ref["cn"], "cn_within1": np.abs(pred_cn - ref["cn"]) <= 1,
             "g2_inside": (np.abs(ref["g2"] - net["g2"]) <= 2 * net["g2_std"]).mean(1),
             "dist_inside": np.abs(ref["dist"] - net["dist"]) <= 2 * net["dist_std"],
-            "prob": net["prob"], "y_idx": np.array([classes.index(int(c)) for c in ref["cn"]])}
+            "prob": net["prob"], "y_idx": data.class_indices(ref["cn"], classes)}
 
 
 def interval(samples, level=LEVEL):

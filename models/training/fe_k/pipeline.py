@@ -262,7 +262,7 @@ def evaluate(pdf, cn, x, ref, classes, ood_threshold):
     dm, ds = o["distance_mean"][:, 0].astype(np.float64), o["distance_std"][:, 0].astype(np.float64)
     prob = c["cn_probabilities"].astype(np.float64)
     pred_cn = np.array(classes)[prob.argmax(1)]
-    yi = np.array([classes.index(int(v)) for v in ref["cn"]])
+    yi = data.class_indices(ref["cn"], classes)
     a, b = M.pdf_errors(ref["g2"], g)
     res = {"n": int(len(x)),
            "pdf_a": M.med_iqr(a), "pdf_b": M.med_iqr(b),

@@ -82,7 +82,7 @@ def plot_calibration_pdf(te, pred, path):
 
 def plot_calibration_cn(te, pred, classes, path):
     prob = pred["prob"]
-    yi = np.array([classes.index(int(c)) for c in te["cn"]])
+    yi = data.class_indices(te["cn"], classes)
     conf, acc = prob.max(1), (prob.argmax(1) == yi)
     edges = np.linspace(0, 1, 11)
     xs, ys, ns = [], [], []
@@ -120,7 +120,7 @@ def plot_calibration_cn(te, pred, classes, path):
 
 
 def plot_cn_examples(te, pred, classes, path):
-    yi = np.array([classes.index(int(c)) for c in te["cn"]])
+    yi = data.class_indices(te["cn"], classes)
     p_true = pred["prob"][np.arange(len(yi)), yi]
     order = np.argsort(-p_true)
     picks = [("best", order[0]), ("median", order[len(order) // 2]), ("worst", order[-1])]
