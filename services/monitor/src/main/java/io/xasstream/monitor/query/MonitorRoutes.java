@@ -30,6 +30,12 @@ public final class MonitorRoutes {
 
     public static Router router(Vertx vertx, MonitorQueries queries) {
         Router router = Router.router(vertx);
+        mount(router, queries);
+        return router;
+    }
+
+    /** Adds the query routes to a router that serves other routes too (the dashboard's server). */
+    public static void mount(Router router, MonitorQueries queries) {
         router.get("/samples").handler(ctx -> respond(ctx, () -> array(queries.samples())));
         router.get("/samples/:experiment/:sample/state").handler(ctx -> respond(ctx,
                 () -> queries.state(key(ctx)).map(s -> RecordJson.toJsonLine(s)).orElse(null)));
@@ -37,7 +43,6 @@ public final class MonitorRoutes {
                 () -> queries.state(key(ctx)).isEmpty() ? null : array(queries.timeSeries(key(ctx), limit(ctx)))));
         router.get("/samples/:experiment/:sample/alerts").handler(ctx -> respond(ctx,
                 () -> queries.state(key(ctx)).isEmpty() ? null : array(queries.alerts(key(ctx), limit(ctx)))));
-        return router;
     }
 
     private static String key(RoutingContext ctx) {

@@ -1,0 +1,28 @@
+package io.xasstream.dashboard.feed;
+
+import io.xasstream.common.config.DashboardSettings;
+import io.xasstream.common.config.XasConfig;
+
+/**
+ * The bounds of the fan-out, resolved once from the settings (tests build them directly).
+ *
+ * @param historyPoints results kept per sample (and read back per partition at start)
+ * @param samples       samples followed at once
+ * @param clientQueue   frames waiting per browser before it is dropped
+ * @param ringBytes     size of the resume ring
+ * @param spectra       whether the spectra topic is joined
+ * @param tickMs        how often the fan-out closes a tick
+ */
+public record FeedLimits(int historyPoints, int samples, int clientQueue, long ringBytes, boolean spectra,
+                         long tickMs) {
+    /** Results of one sample forwarded per tick; more are kept in the history but thinned from the live push. */
+    public static final int RESULTS_PER_SAMPLE_PER_TICK = 64;
+    public static final long DEFAULT_TICK_MS = 250;
+
+    public static FeedLimits from(XasConfig config) {
+        long push = config.get(DashboardSettings.PUSH_INTERVAL_MS);
+        return new FeedLimits(config.get(DashboardSettings.HISTORY_POINTS), config.get(DashboardSettings.SAMPLES),
+                config.get(DashboardSettings.CLIENT_QUEUE), config.get(DashboardSettings.RESUME_BUFFER_BYTES),
+                config.get(DashboardSettings.SPECTRA), Math.min(DEFAULT_TICK_MS, push));
+    }
+}

@@ -1,0 +1,82 @@
+package io.xasstream.dashboard.feed;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the dashboard holds of one sample: bounded recent results, alerts and spectra, its latest state. */
+final class SampleTrack {
+    static final int ALERTS_KEPT = 200;
+    static final int SPECTRA_KEPT = 8;
+
+    final String key;
+    final String experiment;
+    final String sample;
+    String element = "";
+    long results;
+    long spectraSeen;
+    long alerts;
+    long lastAcquiredMs;
+    private final int maxResults;
+    private final ArrayDeque<Item> recent = new ArrayDeque<>();
+    private final ArrayDeque<Item> alertItems = new ArrayDeque<>();
+    private final ArrayDeque<Item> spectra = new ArrayDeque<>();
+    private Item state;
+
+    SampleTrack(String key, String experiment, String sample, int maxResults) {
+        this.key = key;
+        this.experiment = experiment;
+        this.sample = sample;
+        this.maxResults = maxResults;
+    }
+
+    void result(Item item, String element, long acquiredMs) {
+        bounded(recent, item, maxResults);
+        results++;
+        this.element = element;
+        lastAcquiredMs = Math.max(lastAcquiredMs, acquiredMs);
+    }
+
+    void alert(Item item) {
+        bounded(alertItems, item, ALERTS_KEPT);
+        alerts++;
+    }
+
+    void spectrum(Item item) {
+        bounded(spectra, item, SPECTRA_KEPT);
+    }
+
+    void state(Item item, long spectraSeen, long alertCount) {
+        state = item;
+        this.spectraSeen = Math.max(this.spectraSeen, spectraSeen);
+        this.alerts = Math.max(this.alerts, alertCount);
+    }
+
+    /** Everything held, results limited to the newest {@code maxResults}, oldest first. */
+    List<Item> snapshot(int maxResultItems) {
+        List<Item> out = new ArrayList<>();
+        int skip = Math.max(0, recent.size() - maxResultItems);
+        for (Item i : recent) {
+            if (skip-- <= 0) {
+                out.add(i);
+            }
+        }
+        out.addAll(alertItems);
+        out.addAll(spectra);
+        if (state != null) {
+            out.add(state);
+        }
+        return out;
+    }
+
+    int heldResults() {
+        return recent.size();
+    }
+
+    private static void bounded(ArrayDeque<Item> deque, Item item, int max) {
+        deque.addLast(item);
+        while (deque.size() > max) {
+            deque.removeFirst();
+        }
+    }
+}
