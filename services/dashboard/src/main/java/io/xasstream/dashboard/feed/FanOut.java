@@ -107,7 +107,7 @@ public final class FanOut implements Runnable {
                     assign(consumer);
                 }
                 if (!consumer.assignment().isEmpty()) {
-                    poll(consumer, now);
+                    poll(consumer);
                 } else {
                     Thread.sleep(limits.tickMs());
                 }
@@ -143,10 +143,10 @@ public final class FanOut implements Runnable {
         }
     }
 
-    private void poll(Consumer<byte[], byte[]> consumer, long now) throws InterruptedException {
+    private void poll(Consumer<byte[], byte[]> consumer) throws InterruptedException {
         try {
             for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(limits.tickMs() / 2))) {
-                ticks.apply(rec, now);
+                ticks.apply(rec, clock.millis());
             }
         } catch (WakeupException e) {
             throw e;
@@ -157,7 +157,7 @@ public final class FanOut implements Runnable {
     }
 
     private void closeTick(long now, boolean withStats) {
-        List<Item> items = ticks.close();
+        List<Item> items = ticks.close(now);
         if (withStats) {
             items.add(statsItem(now));
         }
@@ -223,6 +223,6 @@ public final class FanOut implements Runnable {
             depth = Math.max(depth, s.depth());
         }
         stats.set(new FeedStats(lastId, ticks.resultsSeen, ring.bytes(), ring.size(), feed.samples(),
-                feed.heldResults(), subscribers.size(), depth, dropped));
+                feed.heldResults(), subscribers.size(), depth, dropped, ticks.thinned));
     }
 }

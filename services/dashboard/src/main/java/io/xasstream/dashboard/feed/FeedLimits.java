@@ -15,8 +15,11 @@ import io.xasstream.common.config.XasConfig;
  */
 public record FeedLimits(int historyPoints, int samples, int clientQueue, long ringBytes, boolean spectra,
                          long tickMs) {
-    /** Results of one sample forwarded per tick; more are kept in the history but thinned from the live push. */
-    public static final int RESULTS_PER_SAMPLE_PER_TICK = 64;
+    /**
+     * Results of one sample pushed live per second (counted per tick, over the tick's actual length); more are kept
+     * in the history but thinned from the push: a browser does not draw 27,000 points/s of one sample.
+     */
+    public static final int RESULTS_PER_SAMPLE_PER_SECOND = 256;
     public static final long DEFAULT_TICK_MS = 250;
 
     public static FeedLimits from(XasConfig config) {

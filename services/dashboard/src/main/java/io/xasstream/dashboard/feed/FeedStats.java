@@ -12,8 +12,9 @@ package io.xasstream.dashboard.feed;
  * @param subscribers    browsers connected
  * @param maxQueueDepth  the deepest browser queue at this tick
  * @param dropped        browsers dropped for falling behind, since start
+ * @param thinned        results kept in the history but left out of the live push (too many of one sample per tick)
  */
 public record FeedStats(long lastTickId, long resultsSeen, long ringBytes, int ringTicks, int samples,
-                        long heldResults, int subscribers, int maxQueueDepth, long dropped) {
-    public static final FeedStats EMPTY = new FeedStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+                        long heldResults, int subscribers, int maxQueueDepth, long dropped, long thinned) {
+    public static final FeedStats EMPTY = new FeedStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

@@ -42,6 +42,7 @@ final class TickBuilder {
     long thinned;
     long undecodable;
     private boolean samplesChanged;
+    private long tickStartMs = -1;
 
     TickBuilder(Decoders decoders, FeedState feed) {
         this.decoders = decoders;
@@ -80,7 +81,11 @@ final class TickBuilder {
         resultsSeen++;
         samplesChanged = true;
         int n = perSample.merge(item.key(), 1, Integer::sum);
-        if (n <= FeedLimits.RESULTS_PER_SAMPLE_PER_TICK) {
+        if (tickStartMs < 0) {
+            tickStartMs = nowMs;
+        }
+        long tickMs = Math.max(FeedLimits.DEFAULT_TICK_MS, nowMs - tickStartMs);
+        if (n <= FeedLimits.RESULTS_PER_SAMPLE_PER_SECOND * tickMs / 1000) {
             pending.add(item);
         } else {
             thinned++;
@@ -103,7 +108,7 @@ final class TickBuilder {
     }
 
     /** The items of the closing tick (possibly none), and a fresh start for the next one. */
-    List<Item> close() {
+    List<Item> close(long nowMs) {
         List<Item> items = new ArrayList<>(pending.size() + states.size() + latestSpectrum.size() + 1);
         items.addAll(pending);
         items.addAll(states.values());
@@ -129,6 +134,7 @@ final class TickBuilder {
         states.clear();
         latestSpectrum.clear();
         samplesChanged = false;
+        tickStartMs = nowMs;
         return items;
     }
 }

@@ -12,12 +12,15 @@ import java.util.List;
 
 /**
  * One browser's {@code GET /events}: a {@link Subscriber} of the fan-out, drained on this connection's event loop
- * once per push interval into one coalesced event. While the connection's write queue is full (a slow browser or
- * network), nothing is drained, so the frames wait in the bounded queue until the fan-out drops the browser: memory
- * per browser stays bounded and the service never waits for one.
+ * once per push interval into one coalesced event. While more than {@link #MAX_UNSENT} characters written to this
+ * connection have not reached the socket (a slow browser or network), nothing is drained, so the frames wait in the
+ * bounded queue until the fan-out drops the browser: memory per browser stays bounded and the service never waits
+ * for one.
  */
 final class SseStream {
     static final long HEARTBEAT_MS = 15_000;
+    /** Written but not yet handed to the socket; Vert.x's own write queue alone was not seen to fill. */
+    static final long MAX_UNSENT = 1 << 20;
     static final String RETRY = "retry: 2000\n\n";
 
     private final HttpServerResponse response;
@@ -27,6 +30,7 @@ final class SseStream {
     private final Subscriber subscriber;
     private long timer = -1;
     private long lastWrite;
+    private long unsent;
     private boolean closed;
 
     private SseStream(RoutingContext ctx, DashboardService service, Filter filter) {
@@ -54,25 +58,32 @@ final class SseStream {
                 .putHeader("Cache-Control", "no-store").putHeader("X-Accel-Buffering", "no");
         response.closeHandler(v -> close());
         response.exceptionHandler(e -> close());
-        response.write(RETRY);
+        write(RETRY);
         lastWrite = System.currentTimeMillis();
         timer = vertx.setPeriodic(service.pushIntervalMs(), id -> push());
     }
 
     private void push() {
-        if (closed || response.writeQueueFull()) {
+        if (closed || unsent > MAX_UNSENT || response.writeQueueFull()) {
             return;
         }
         List<Frame> frames = subscriber.drain();
         String event = SseFormat.event(frames, filter);
         long now = System.currentTimeMillis();
         if (event != null) {
-            response.write(event);
+            write(event);
             lastWrite = now;
         } else if (now - lastWrite >= HEARTBEAT_MS) {
-            response.write(": heartbeat\n\n");
+            write(": heartbeat\n\n");
             lastWrite = now;
         }
+    }
+
+    /** The completion runs on this connection's event loop, as push does: no shared counter. */
+    private void write(String text) {
+        int n = text.length();
+        unsent += n;
+        response.write(text).onComplete(ar -> unsent -= n);
     }
 
     private void close() {
