@@ -44,7 +44,8 @@ function userZoomed(u) {
   programmatic = true;
   try {
     for (const other of zoomListeners) {
-      if (other !== u) other.setScale('x', zoom || { min: other.data[0][0], max: other.data[0][other.data[0].length - 1] });
+      const xs2 = other.data[0];
+      if (other !== u && xs2.length) other.setScale('x', zoom || { min: xs2[0], max: xs2[xs2.length - 1] });
     }
   } finally {
     programmatic = false;

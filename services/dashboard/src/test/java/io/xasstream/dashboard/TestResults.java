@@ -1,5 +1,6 @@
 package io.xasstream.dashboard;
 
+import io.xasstream.common.serde.AvroTrust;
 import io.xasstream.common.topics.RecordKeys;
 import io.xasstream.schema.common.AbsorptionEdge;
 import io.xasstream.schema.common.ConditionValue;
@@ -22,7 +23,7 @@ public final class TestResults {
     public static final Instant START = Instant.parse("2026-05-20T14:03:11Z");
 
     static {
-        io.xasstream.common.serde.AvroTrust.install(); // builders fill defaults of our own record types
+        AvroTrust.install(); // builders fill defaults of our own record types
     }
 
     private TestResults() {

@@ -77,10 +77,13 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  dead letters            : ./xasstream tail --topic rejected -b " + bootstrap);
             out.println("Press Ctrl-C to stop.");
             out.flush();
-            signal.await(duration);
-            out.println("stopping ...");
-            out.flush();
-            feeders.forEach(host::undeploy); // before the publisher they write with is closed
+            try {
+                signal.await(duration);
+            } finally {
+                out.println("stopping ...");
+                out.flush();
+                feeders.forEach(host::undeploy); // before the publisher they write with is closed, also when interrupted
+            }
         }
         out.println("stopped");
         out.flush();

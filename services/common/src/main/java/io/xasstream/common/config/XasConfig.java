@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -122,7 +123,7 @@ public final class XasConfig {
     /** Prefix of settings passed verbatim to every Kafka client. */
     public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
-    private static final List<Setting<?>> ALL = java.util.stream.Stream.of(List.<Setting<?>>of(
+    private static final List<Setting<?>> ALL = Stream.of(List.<Setting<?>>of(
             BOOTSTRAP_SERVERS, EMBEDDED_DATA_DIR, EMBEDDED_PORT, CLIENT_ID_PREFIX,
             TOPIC_PARTITIONS, TOPIC_REPLICATION, TOPIC_CREATE, SPECTRA_RETENTION_MS, RESULTS_RETENTION_MS,
             SERDE_FORMAT, REGISTRY_URL, REGISTRY_AUTH, MAX_MESSAGE_BYTES,
@@ -132,6 +133,7 @@ public final class XasConfig {
             MONITOR_APPLICATION_ID, MONITOR_STATE_DIR, MONITOR_WINDOW_COUNT, MONITOR_WINDOW_MS,
             MONITOR_CUSUM_THRESHOLD, MONITOR_CUSUM_DRIFT, MONITOR_HTTP_PORT,
             DEMO_SERIES, DEMO_RATE, DEMO_LOOP),
+            // settings declared by their module, one line each
             DashboardSettings.ALL).flatMap(List::stream).toList();
 
     private final Map<Setting<?>, Object> values;

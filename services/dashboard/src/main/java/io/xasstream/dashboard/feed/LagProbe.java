@@ -1,5 +1,6 @@
 package io.xasstream.dashboard.feed;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -93,7 +94,7 @@ public final class LagProbe implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (admin != null) {
-            admin.close(java.time.Duration.ofSeconds(5));
+            admin.close(Duration.ofSeconds(5));
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.xasstream.dashboard.feed;
 
+import java.util.Arrays;
+
 /** Events per second over the last {@link #SECONDS} whole seconds (one bucket per second). */
 final class Rate {
     static final int SECONDS = 10;
@@ -27,7 +29,7 @@ final class Rate {
     private void roll(long nowMs) {
         long second = Math.floorDiv(nowMs, 1000);
         if (currentSecond == Long.MIN_VALUE || second - currentSecond > counts.length) {
-            java.util.Arrays.fill(counts, 0);
+            Arrays.fill(counts, 0);
             currentSecond = second;
             return;
         }

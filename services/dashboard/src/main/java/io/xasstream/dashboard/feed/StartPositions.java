@@ -2,6 +2,7 @@ package io.xasstream.dashboard.feed;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ final class StartPositions {
     /** Adds the partitions found now to the assignment and seeks the new ones; returns how many were added. */
     int update(Consumer<?, ?> consumer) {
         List<TopicPartition> added = new ArrayList<>();
-        Map<TopicPartition, Long> back = new java.util.HashMap<>();
+        Map<TopicPartition, Long> back = new HashMap<>();
         for (Source s : sources) {
             List<PartitionInfo> infos = consumer.partitionsFor(s.topic(), TIMEOUT);
             if (infos == null) {

@@ -6,6 +6,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.xasstream.common.json.RecordJson;
 import io.xasstream.dashboard.DashboardService;
 import io.xasstream.dashboard.feed.Filter;
+import java.util.concurrent.Callable;
 
 /**
  * The dashboard's routes:
@@ -41,7 +42,7 @@ public final class DashboardRoutes {
                 .setDefaultContentEncoding("UTF-8"));
     }
 
-    private static void blocking(RoutingContext ctx, java.util.concurrent.Callable<String> read) {
+    private static void blocking(RoutingContext ctx, Callable<String> read) {
         ctx.vertx().executeBlocking(read, false).onComplete(ar -> {
             var response = ctx.response().putHeader("Cache-Control", "no-store");
             if (ar.succeeded()) {

@@ -9,6 +9,7 @@ import io.xasstream.schema.result.InferenceResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +76,7 @@ public final class ReplayReader {
             long deadline = System.nanoTime() + READ_LIMIT.toNanos();
             while (consumer.position(tp) < end && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-                    if (rec.value() != null && rec.key() != null && java.util.Arrays.equals(rec.key(), keyBytes)) {
+                    if (rec.value() != null && rec.key() != null && Arrays.equals(rec.key(), keyBytes)) {
                         kept.addLast(RecordItems.result(decoder.deserialize(topic.name(), rec.value())).json());
                         if (kept.size() > maxPoints) {
                             kept.removeFirst();

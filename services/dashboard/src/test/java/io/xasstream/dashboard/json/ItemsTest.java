@@ -2,9 +2,11 @@ package io.xasstream.dashboard.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.xasstream.common.serde.AvroTrust;
 import io.xasstream.core.SpectrumRejectedException;
 import io.xasstream.dashboard.TestResults;
 import io.xasstream.dashboard.feed.Item;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 class ItemsTest {
     static {
-        io.xasstream.common.serde.AvroTrust.install(); // builders fill defaults of our own record types
+        AvroTrust.install(); // builders fill defaults of our own record types
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,14 +66,14 @@ class ItemsTest {
                 .setAcquiredAt(TestResults.START).setElement("Cu").setEdge(AbsorptionEdge.K)
                 .setEnergy(new RegularEnergyAxis(8800.0, 1.0, POINTS)).setMu(mu).build();
         JsonNode j = JSON.readTree(SpectrumItems.of(s).json());
-        assertThat(j.get("e0Ev").asDouble()).isCloseTo(EDGE, org.assertj.core.data.Offset.offset(1.0));
-        assertThat(j.get("edgeStep").asDouble()).isCloseTo(1.2, org.assertj.core.data.Offset.offset(0.05));
+        assertThat(j.get("e0Ev").asDouble()).isCloseTo(EDGE, offset(1.0));
+        assertThat(j.get("edgeStep").asDouble()).isCloseTo(1.2, offset(0.05));
         assertThat(j.get("from").asDouble()).isEqualTo(SpectrumItems.FROM_EV);
         assertThat(j.get("to").asDouble()).isEqualTo(SpectrumItems.TO_EV);
         JsonNode y = j.get("y");
         assertThat(y).hasSize((int) (SpectrumItems.TO_EV - SpectrumItems.FROM_EV) + 1);
-        assertThat(y.get(0).asDouble()).isCloseTo(0.0, org.assertj.core.data.Offset.offset(0.05));
-        assertThat(y.get(y.size() - 1).asDouble()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.05));
+        assertThat(y.get(0).asDouble()).isCloseTo(0.0, offset(0.05));
+        assertThat(y.get(y.size() - 1).asDouble()).isCloseTo(1.0, offset(0.05));
     }
 
     @Test
@@ -91,7 +93,7 @@ class ItemsTest {
                 .setMu(matrix).build();
         JsonNode j = JSON.readTree(SpectrumItems.of(b).json());
         assertThat(j.get("spectrumId").asText()).isEqualTo("r2");
-        assertThat(j.get("edgeStep").asDouble()).isCloseTo(1.2, org.assertj.core.data.Offset.offset(0.05));
+        assertThat(j.get("edgeStep").asDouble()).isCloseTo(1.2, offset(0.05));
     }
 
     @Test
