@@ -2,6 +2,7 @@
 // latest spectra and state, plus the sample list and service stats that every event carries.
 const MAX_RESULTS = 20000;
 const MAX_SPECTRA = 8;
+const SPECTRA_SPACING_MS = 5000;
 
 export class Store {
   constructor() {
@@ -29,15 +30,21 @@ export class Store {
       }
     }
     this.alerts.sort((a, b) => a.t - b.t);
-    for (const s of batch.spectra || []) {
-      if (!this.spectra.some((x) => x.spectrumId === s.spectrumId)) this.spectra.push(s);
-    }
-    this.spectra.sort((a, b) => a.t - b.t);
-    this.spectra.splice(0, Math.max(0, this.spectra.length - MAX_SPECTRA));
+    for (const s of batch.spectra || []) this.addSpectrum(s);
     const states = batch.states || [];
     if (states.length) this.state = states[states.length - 1];
     if (batch.samples) this.samples = batch.samples;
     if (batch.stats) this.stats = batch.stats;
+  }
+
+  // the newest spectrum always shows; the others stay SPECTRA_SPACING_MS apart (acquisition time), so the overlay
+  // shows the change over minutes rather than the noise of the last seconds
+  addSpectrum(s) {
+    const list = this.spectra;
+    if (list.some((x) => x.spectrumId === s.spectrumId) || (list.length && s.t < list[list.length - 1].t)) return;
+    if (list.length >= 2 && list[list.length - 1].t - list[list.length - 2].t < SPECTRA_SPACING_MS) list.pop();
+    list.push(s);
+    list.splice(0, Math.max(0, list.length - MAX_SPECTRA));
   }
 
   addResult(r) {

@@ -152,6 +152,7 @@ class DashboardBrowserIT {
                 .getPort() + "/");
         assertThat(browser.manage().getCookieNamed("xas_session")).isNotNull()
                 .satisfies(c -> assertThat(c.isHttpOnly()).isTrue());
+        browser.manage().logs().get(LogType.BROWSER); // (that page's own requests carried the credentials)
         browser.get(base + "/"); // the page by its plain address: the cookie alone lets it in
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90), Duration.ofMillis(250));
         wait.ignoring(StaleElementReferenceException.class);

@@ -8,6 +8,8 @@ import java.util.List;
 final class SampleTrack {
     static final int ALERTS_KEPT = 200;
     static final int SPECTRA_KEPT = 8;
+    /** Kept spectra lie at least this far apart in acquisition time, so the overlay shows change, not noise. */
+    static final long SPECTRA_SPACING_MS = 5_000;
 
     final String key;
     final String experiment;
@@ -22,6 +24,8 @@ final class SampleTrack {
     private final ArrayDeque<Item> alertItems = new ArrayDeque<>();
     private final ArrayDeque<Item> spectra = new ArrayDeque<>();
     private Item state;
+    private long newestSpectrumMs = Long.MIN_VALUE / 2;
+    private long fixedSpectrumMs = Long.MIN_VALUE / 2;
 
     SampleTrack(String key, String experiment, String sample, int maxResults) {
         this.key = key;
@@ -42,7 +46,17 @@ final class SampleTrack {
         alerts++;
     }
 
-    void spectrum(Item item) {
+    /**
+     * The newest spectrum always shows; the others stay at least {@link #SPECTRA_SPACING_MS} apart (by the time the
+     * dashboard drew them), so the newest replaces its predecessor while that is still too close to the one before.
+     */
+    void spectrum(Item item, long drawnMs) {
+        if (spectra.size() >= 2 && newestSpectrumMs - fixedSpectrumMs < SPECTRA_SPACING_MS) {
+            spectra.removeLast();
+        } else {
+            fixedSpectrumMs = newestSpectrumMs;
+        }
+        newestSpectrumMs = drawnMs;
         bounded(spectra, item, SPECTRA_KEPT);
     }
 

@@ -119,7 +119,7 @@ final class TickBuilder {
             }
             try {
                 Item item = SpectrumItems.of(decoders.spectrum().deserialize(decoders.spectra(), bytes));
-                track.spectrum(item);
+                track.spectrum(item, nowMs);
                 items.add(item);
             } catch (Exception e) {
                 undecodable++;

@@ -52,4 +52,19 @@ class FeedStateTest {
         assertThat(json.indexOf("\"new\"")).isLessThan(json.indexOf("\"old\""));
         assertThat(json).contains("\"results\":1");
     }
+
+    @Test
+    void keptSpectraLieApartAndTheNewestAlwaysShows() {
+        SampleTrack track = new SampleTrack("e/a", "e", "a", 10);
+        for (int second = 0; second < 60; second++) {
+            track.spectrum(new Item("e/a", Kind.SPECTRUM, "{\"s\":" + second + "}"), second * 1000L);
+        }
+        List<String> kept = track.snapshot(0).stream().filter(i -> i.kind() == Kind.SPECTRUM).map(Item::json)
+                .toList();
+        assertThat(kept).hasSize(SampleTrack.SPECTRA_KEPT).last().isEqualTo("{\"s\":59}");
+        List<Integer> seconds = kept.stream().map(j -> Integer.parseInt(j.replaceAll("\\D", ""))).toList();
+        for (int i = 1; i < seconds.size() - 1; i++) {
+            assertThat(seconds.get(i) - seconds.get(i - 1)).isGreaterThanOrEqualTo(5);
+        }
+    }
 }
