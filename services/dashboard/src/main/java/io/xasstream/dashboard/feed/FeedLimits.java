@@ -16,10 +16,11 @@ import io.xasstream.common.config.XasConfig;
 public record FeedLimits(int historyPoints, int samples, int clientQueue, long ringBytes, boolean spectra,
                          long tickMs) {
     /**
-     * Results of one sample pushed live per second (counted per tick, over the tick's actual length); more are kept
-     * in the history but thinned from the push: a browser does not draw 27,000 points/s of one sample.
+     * Least acquisition time between two results of one sample pushed live (4 ms: at most 250 per second of
+     * measurement); results closer than that stay in the history but are thinned from the push, so an XFEL's
+     * 27,000 spectra/s reach a browser as 250 points/s, while a backlog read fast is never thinned.
      */
-    public static final int RESULTS_PER_SAMPLE_PER_SECOND = 256;
+    public static final long PUSH_SPACING_MS = 4;
     public static final long DEFAULT_TICK_MS = 250;
 
     public static FeedLimits from(XasConfig config) {

@@ -24,6 +24,7 @@ final class SampleTrack {
     private final ArrayDeque<Item> alertItems = new ArrayDeque<>();
     private final ArrayDeque<Item> spectra = new ArrayDeque<>();
     private Item state;
+    private long lastPushedMs = Long.MIN_VALUE / 2;
     private long newestSpectrumMs = Long.MIN_VALUE / 2;
     private long fixedSpectrumMs = Long.MIN_VALUE / 2;
 
@@ -39,6 +40,15 @@ final class SampleTrack {
         results++;
         this.element = element;
         lastAcquiredMs = Math.max(lastAcquiredMs, acquiredMs);
+    }
+
+    /** Whether a result acquired then goes into the live push: not within {@code spacingMs} after the last pushed. */
+    boolean push(long acquiredMs, long spacingMs) {
+        if (acquiredMs >= lastPushedMs && acquiredMs < lastPushedMs + spacingMs) {
+            return false;
+        }
+        lastPushedMs = acquiredMs;
+        return true;
     }
 
     void alert(Item item) {

@@ -7,7 +7,6 @@ import io.xasstream.schema.operando.OperandoState;
 import io.xasstream.schema.result.InferenceResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,6 @@ final class TickBuilder {
     private final Decoders decoders;
     private final FeedState feed;
     private final List<Item> pending = new ArrayList<>();
-    private final Map<String, Integer> perSample = new HashMap<>();
     private final Map<String, Item> states = new LinkedHashMap<>();
     private final Map<String, byte[]> latestSpectrum = new LinkedHashMap<>();
     final Rate results = new Rate();
@@ -42,7 +40,6 @@ final class TickBuilder {
     long thinned;
     long undecodable;
     private boolean samplesChanged;
-    private long tickStartMs = -1;
 
     TickBuilder(Decoders decoders, FeedState feed) {
         this.decoders = decoders;
@@ -75,17 +72,13 @@ final class TickBuilder {
 
     private void result(InferenceResult r, long nowMs) {
         Item item = RecordItems.result(r);
-        feed.track(item.key(), r.getSource().getExperimentId(), r.getSource().getSampleId())
-                .result(item, r.getElement(), RecordItems.millis(r.getTimings().getAcquiredAt()));
+        long acquiredMs = RecordItems.millis(r.getTimings().getAcquiredAt());
+        SampleTrack track = feed.track(item.key(), r.getSource().getExperimentId(), r.getSource().getSampleId());
+        track.result(item, r.getElement(), acquiredMs);
         results.add(1, nowMs);
         resultsSeen++;
         samplesChanged = true;
-        int n = perSample.merge(item.key(), 1, Integer::sum);
-        if (tickStartMs < 0) {
-            tickStartMs = nowMs;
-        }
-        long tickMs = Math.max(FeedLimits.DEFAULT_TICK_MS, nowMs - tickStartMs);
-        if (n <= FeedLimits.RESULTS_PER_SAMPLE_PER_SECOND * tickMs / 1000) {
+        if (track.push(acquiredMs, FeedLimits.PUSH_SPACING_MS)) {
             pending.add(item);
         } else {
             thinned++;
@@ -130,11 +123,9 @@ final class TickBuilder {
             items.add(feed.samplesItem());
         }
         pending.clear();
-        perSample.clear();
         states.clear();
         latestSpectrum.clear();
         samplesChanged = false;
-        tickStartMs = nowMs;
         return items;
     }
 }

@@ -67,4 +67,19 @@ class FeedStateTest {
             assertThat(seconds.get(i) - seconds.get(i - 1)).isGreaterThanOrEqualTo(5);
         }
     }
+
+    @Test
+    void theLivePushThinsBySpacingInAcquisitionTimeNotByHowFastABacklogIsRead() {
+        SampleTrack track = new SampleTrack("e/a", "e", "a", 10);
+        long pushed = 0;
+        for (int i = 0; i < 27_000; i++) { // one second of an XFEL at 27 kHz
+            pushed += track.push(1_000_000 + i / 27, 4) ? 1 : 0;
+        }
+        assertThat(pushed).isBetween(240L, 260L);
+        SampleTrack quick = new SampleTrack("e/b", "e", "b", 10);
+        for (int i = 0; i < 1_000; i++) { // a beamline's 100 spectra/s, read back in one go
+            assertThat(quick.push(1_000_000 + i * 10L, 4)).isTrue();
+        }
+        assertThat(quick.push(0, 4)).as("a new run starting earlier").isTrue();
+    }
 }
