@@ -8,6 +8,7 @@ import io.xasstream.common.io.SpectrumFileException;
 import io.xasstream.common.io.SpectrumFileReader;
 import io.xasstream.common.json.RecordJson;
 import io.xasstream.common.records.ModelTasks;
+import io.xasstream.inference.InferenceSettings;
 import io.xasstream.inference.model.ModelRegistry;
 import io.xasstream.inference.model.SessionSettings;
 import io.xasstream.inference.predict.Outcome;
@@ -66,7 +67,7 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         XasConfig cfg = config.load();
-        Path manifest = cfg.path(XasConfig.MODELS_MANIFEST, System.getenv());
+        Path manifest = cfg.path(InferenceSettings.MODELS_MANIFEST, System.getenv());
         int failed = 0;
         try (ModelRegistry registry = ModelRegistry.load(manifest, SessionSettings.from(cfg))) {
             Predictor predictor = new Predictor(registry, Clock.systemUTC());

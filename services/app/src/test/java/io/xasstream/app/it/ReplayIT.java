@@ -9,6 +9,7 @@ import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.management.Readiness;
 import io.xasstream.common.metrics.XasMetrics;
 import io.xasstream.common.topics.Topics;
+import io.xasstream.inference.InferenceSettings;
 import io.xasstream.inference.service.InferenceService;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
 import io.xasstream.schema.result.InferenceResult;
@@ -59,7 +60,7 @@ class ReplayIT {
                 }
                 InferenceServiceITSupport.awaitAll(sends);
             }
-            String liveGroup = config.get(XasConfig.INFERENCE_GROUP_ID);
+            String liveGroup = config.get(InferenceSettings.GROUP_ID);
             try (InferenceService live = InferenceService.start(config, topics, clients, metrics, new Readiness(),
                     InferenceService.Target.live(config, topics))) {
                 // When the archive is replayed through version 2 while the live service runs
