@@ -102,20 +102,20 @@ public final class Snapshots {
 
     public static OperandoState operandoState(SampleState s, SampleSnapshot latest, int windowCount, long windowMs) {
         List<WindowStats> windows = new ArrayList<>();
-        addWindows(windows, s.countWindow, q -> countWindowName(q, windowCount));
-        addWindows(windows, s.timeWindow, q -> timeWindowName(q, windowMs));
+        addWindows(windows, s.countWindow(), q -> countWindowName(q, windowCount));
+        addWindows(windows, s.timeWindow(), q -> timeWindowName(q, windowMs));
         return OperandoState.newBuilder()
-                .setKey(s.key)
-                .setExperimentId(s.experimentId)
-                .setSampleId(s.sampleId)
-                .setElement(s.element)
-                .setSpectraSeen(s.spectraSeen)
-                .setOodFlaggedCount(s.oodFlagged)
+                .setKey(s.key())
+                .setExperimentId(s.experimentId())
+                .setSampleId(s.sampleId())
+                .setElement(s.element())
+                .setSpectraSeen(s.spectraSeen())
+                .setOodFlaggedCount(s.oodFlagged())
                 .setLatest(latest)
                 .setWindow(windows)
-                .setAlertCount(s.alertCount)
-                .setLastAlertId(s.lastAlertId)
-                .setUpdatedAt(fromMicros(s.updatedAtMicros))
+                .setAlertCount(s.alertCount())
+                .setLastAlertId(s.lastAlertId())
+                .setUpdatedAt(fromMicros(s.updatedAtMicros()))
                 .build();
     }
 
