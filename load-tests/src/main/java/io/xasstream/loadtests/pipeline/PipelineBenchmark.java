@@ -1,5 +1,7 @@
 package io.xasstream.loadtests.pipeline;
 
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.xasstream.common.config.ExecutionDevice;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.io.SpectrumFile;
@@ -17,23 +19,31 @@ import io.xasstream.inference.model.ModelRegistry;
 import io.xasstream.inference.model.SessionSettings;
 import io.xasstream.inference.service.InferenceService;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
-import io.xasstream.schema.result.InferenceResult;
+import io.xasstream.schema.common.AbsorptionEdge;
+import io.xasstream.schema.common.MeasurementMode;
 import io.xasstream.schema.common.SourceIds;
+import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.spectrum.ExplicitEnergyAxis;
 import io.xasstream.schema.spectrum.Spectrum;
 import io.xasstream.schema.spectrum.SpectrumBatch;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import java.util.function.LongToDoubleFunction;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,9 +51,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Issue 6's benchmark, on the embedded broker and CPU: (1) raw ONNX Runtime batch throughput of the served models,
@@ -90,11 +100,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     @Option(names = "--set", description = "A service setting for this run, name=value (repeatable), e.g. "
             + "kafka.client.compression.type=none.")
-    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--broker", description = "A setting of the embedded broker for this run, name=value "
             + "(repeatable), e.g. add.partitions.to.txn.retry.backoff.ms=20.")
-    Map<String, String> brokerSettings = new java.util.LinkedHashMap<>();
+    Map<String, String> brokerSettings = new LinkedHashMap<>();
 
     @Option(names = "--bootstrap-servers", description = "Use this running cluster (e.g. './xasstream broker', a "
             + "broker in its own JVM) instead of an embedded broker in this JVM; it must not hold the topics yet.")
@@ -122,7 +132,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         // try-with-resources skips a null resource: no embedded broker when a cluster is given
         try (EmbeddedKafka kafka = bootstrapServers == null ? EmbeddedKafka.start(brokerSettings) : null;
              XasMetrics metrics = new XasMetrics("benchmark")) {
-            Map<String, String> overrides = new java.util.LinkedHashMap<>(Map.of("bootstrap.servers",
+            Map<String, String> overrides = new LinkedHashMap<>(Map.of("bootstrap.servers",
                     kafka != null ? kafka.bootstrapServers() : bootstrapServers, "models.manifest", manifest.toAbsolutePath().toString(),
                     "inference.execution-provider", "cpu", "inference.max-batch", String.valueOf(batch),
                     "inference.intra-op-threads", String.valueOf(threads), "inference.sessions-per-model",
@@ -180,7 +190,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         long transactions;
         long transactionsOver10Ms;
         long transactionsOver20Ms;
-        final Map<String, Long> stepsOver10Ms = new java.util.LinkedHashMap<>();
+        final Map<String, Long> stepsOver10Ms = new LinkedHashMap<>();
 
         /** Transactions committed between two snapshots of the commit-time histogram, and how many were slow. */
         void transactions(HistogramSnapshot before, HistogramSnapshot after) {
@@ -251,17 +261,17 @@ public final class PipelineBenchmark implements Callable<Integer> {
         try (var producer = new KafkaProducer<>(bench.clients.producer("bench-paced"),
                 bench.topics.spectra.keySerde().serializer(), bench.topics.spectra.valueSerde().serializer())) {
             Spectrum template = spectrum(bench.file, sample);
-            java.util.Random rnd = new java.util.Random(secs);
+            Random rnd = new Random(secs);
             int n = (int) (rate * secs);
             Map<String, Long> cpuBefore = ThreadCpu.byName();
             var tx = bench.metrics.meters().find("xas.inference.transaction.latency").timer();
             var txBefore = tx.takeSnapshot();
-            Map<String, io.micrometer.core.instrument.Timer> steps = new java.util.LinkedHashMap<>();
+            Map<String, Timer> steps = new LinkedHashMap<>();
             for (String step : List.of("send", "offsets", "commit")) {
                 steps.put(step, bench.metrics.meters().find("xas.inference.transaction.step").tag("step", step)
                         .timer());
             }
-            Map<String, HistogramSnapshot> stepsBefore = new java.util.LinkedHashMap<>();
+            Map<String, HistogramSnapshot> stepsBefore = new LinkedHashMap<>();
             steps.forEach((k, v) -> stepsBefore.put(k, v.takeSnapshot()));
             // The reader blocks in poll (returns as soon as results arrive) and the sender sleeps until each send
             // is due: the measuring tool must not spin on a 2-core machine.
@@ -344,7 +354,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 paced.transactionsOver20Ms, paced.stepsOver10Ms);
     }
 
-    private static List<String> top(Map<String, Long> cpu, int n, java.util.function.LongToDoubleFunction scale,
+    private static List<String> top(Map<String, Long> cpu, int n, LongToDoubleFunction scale,
                                     String format) {
         return cpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
                 .map(e -> String.format(Locale.ROOT, format, e.getKey(), scale.applyAsDouble(e.getValue()))).toList();
@@ -397,7 +407,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         try (var producer = new KafkaProducer<>(bench.clients.producer("bench"), topics.spectra.keySerde().serializer(),
                 topics.spectra.valueSerde().serializer())) {
             Spectrum template = spectrum(bench.file, sample);
-            java.util.Random rnd = new java.util.Random(n);
+            Random rnd = new Random(n);
             for (int i = 0; i < n; i++) {
                 Spectrum s = noisy(template, rnd);
                 s.setSpectrumId(sample + "-" + i);
@@ -413,16 +423,16 @@ public final class PipelineBenchmark implements Callable<Integer> {
         Topics topics = bench.topics;
         double[] mu = file.mu();
         int points = mu.length;
-        java.util.Random rnd = new java.util.Random(n);
-        List<Double> energy = java.util.Arrays.stream(file.energy()).boxed().toList();
+        Random rnd = new Random(n);
+        List<Double> energy = Arrays.stream(file.energy()).boxed().toList();
         try (var producer = new KafkaProducer<>(bench.clients.producer("bench"), topics.spectra.keySerde().serializer(),
                 topics.spectra.valueSerde().serializer())) {
             for (int start = 0, train = 0; start < n; start += rows, train++) {
                 int count = Math.min(rows, n - start);
-                java.nio.ByteBuffer m = java.nio.ByteBuffer.allocate(count * points * 4)
-                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                List<String> ids = new java.util.ArrayList<>(count);
-                List<Instant> times = new java.util.ArrayList<>(count);
+                ByteBuffer m = ByteBuffer.allocate(count * points * 4)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                List<String> ids = new ArrayList<>(count);
+                List<Instant> times = new ArrayList<>(count);
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 for (int r = 0; r < count; r++) {
                     ids.add(sample + "-" + (start + r));
@@ -436,8 +446,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         .setSource(SourceIds.newBuilder().setFacility("x").setBeamline("bench")
                                 .setExperimentId("bench").setSampleId(sample).build())
                         .setTrainId((long) train).setElement(file.element().orElseThrow())
-                        .setEdge(io.xasstream.schema.common.AbsorptionEdge.K)
-                        .setMode(io.xasstream.schema.common.MeasurementMode.TRANSMISSION)
+                        .setEdge(AbsorptionEdge.K)
+                        .setMode(MeasurementMode.TRANSMISSION)
                         .setEnergy(new ExplicitEnergyAxis(energy)).setCount(count).setSpectrumIds(ids)
                         .setAcquiredAt(times).setMu(m).build();
                 producer.send(new ProducerRecord<>(topics.spectra.name(), "bench/" + sample, b));
@@ -460,7 +470,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private static final double NOISE = 1e-3;
 
     /** A copy of the template with independent multiplicative noise on mu or on each raw channel. */
-    private static Spectrum noisy(Spectrum template, java.util.Random rnd) {
+    private static Spectrum noisy(Spectrum template, Random rnd) {
         Spectrum s = Spectrum.newBuilder(template).build();
         if (s.getMu() != null) {
             s.setMu(noisy(s.getMu(), rnd));
@@ -475,11 +485,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
         return s;
     }
 
-    private static List<Double> noisy(List<Double> values, java.util.Random rnd) {
+    private static List<Double> noisy(List<Double> values, Random rnd) {
         if (values == null) {
             return null;
         }
-        List<Double> out = new java.util.ArrayList<>(values.size());
+        List<Double> out = new ArrayList<>(values.size());
         for (double v : values) {
             out.add(v * (1 + NOISE * rnd.nextGaussian()));
         }

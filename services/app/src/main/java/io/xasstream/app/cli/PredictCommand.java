@@ -31,6 +31,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Offline inference on spectrum files, no Kafka: the same preprocessing, models and result as the service. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
@@ -42,7 +43,7 @@ public final class PredictCommand implements Callable<Integer> {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ConfigOptions config = new ConfigOptions();

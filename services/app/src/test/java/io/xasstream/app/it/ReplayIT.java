@@ -16,14 +16,17 @@ import io.xasstream.schema.result.InferenceResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +53,8 @@ class ReplayIT {
             try (var producer = new KafkaProducer<>(InferenceServiceITSupport.bulkProducer(config, "it"),
                     topics.spectra.keySerde().serializer(), topics.spectra.valueSerde().serializer())) {
                 var template = Spectra.feCompact("t", "archive", "s");
-                List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sends =
-                        new java.util.ArrayList<>();
+                List<Future<RecordMetadata>> sends =
+                        new ArrayList<>();
                 for (int i = 0; i < SPECTRA; i++) {
                     template.setSpectrumId("spectrum-" + i);
                     template.getSource().setSampleId("s" + (i % 16));

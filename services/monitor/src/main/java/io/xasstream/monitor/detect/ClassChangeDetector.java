@@ -71,13 +71,7 @@ public final class ClassChangeDetector {
         }
         double sigmaE = Double.isFinite(expectedStd) ? expectedStd : 0;
         if (baseline < 0) {
-            for (int c = 0; c < m; c++) {
-                warmSum[c] += probabilities.get(c);
-            }
-            base.add(expected, sigmaE);
-            if (++warmCount >= warmup) {
-                baseline = argmax(warmSum);
-            }
+            warmUp(probabilities, expected, sigmaE);
             return null;
         }
         int best = -1;
@@ -134,6 +128,17 @@ public final class ClassChangeDetector {
             run[c].clear();
         }
         return change;
+    }
+
+    /** A result of the warm-up: the baseline is the class with the largest mean probability once it is over. */
+    private void warmUp(List<Float> probabilities, double expected, double sigmaE) {
+        for (int c = 0; c < probabilities.size(); c++) {
+            warmSum[c] += probabilities.get(c);
+        }
+        base.add(expected, sigmaE);
+        if (++warmCount >= warmup) {
+            baseline = argmax(warmSum);
+        }
     }
 
     private void reset(List<String> labels) {

@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Function;
 
 /** Pure conversions: a result → the point kept per sample; the sample's state → the published OperandoState. */
 public final class Snapshots {
@@ -120,7 +121,7 @@ public final class Snapshots {
     }
 
     private static void addWindows(List<WindowStats> out, RollingWindow w,
-                                   java.util.function.Function<Quantity, String> name) {
+                                   Function<Quantity, String> name) {
         for (Quantity q : Quantity.values()) {
             if (w.stats(q).count() > 0) {
                 out.add(w.stats(q).toWindowStats(name.apply(q)));
