@@ -54,8 +54,8 @@ public final class TopicSnapshot {
     }
 
     /** Both topics read to their end into a comparison. */
-    public static ResultComparison compare(KafkaClients clients, Topic<String, io.xasstream.schema.result
-            .InferenceResult> a, Topic<String, InferenceResult> b) {
+    public static ResultComparison compare(KafkaClients clients, Topic<String, InferenceResult> a,
+                                           Topic<String, InferenceResult> b) {
         ResultComparison c = new ResultComparison(a.name(), b.name());
         read(clients, a, c::addA);
         read(clients, b, c::addB);
