@@ -65,7 +65,6 @@ public final class InferenceLoop implements Runnable {
     private final Inferrer inferrer;
     private final Committer committer;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean started;
 
     public InferenceLoop(LoopSettings settings, ModelSource models, XasMetrics metrics) {
         this(settings, models, Shadow.none(), metrics);
@@ -107,7 +106,6 @@ public final class InferenceLoop implements Runnable {
     public void run() {
         Thread inferring = new Thread(inferrer, settings.role() + "-infer");
         Thread committing = new Thread(committer, settings.role() + "-commit");
-        started = true;
         try {
             committer.initTransactions();
             inferring.start();
@@ -155,6 +153,7 @@ public final class InferenceLoop implements Runnable {
     }
 
     private void closeConsumer() {
+        poller.stagesEnded();
         try {
             consumer.close(CLIENT_CLOSE);
         } catch (RuntimeException e) {
@@ -195,11 +194,12 @@ public final class InferenceLoop implements Runnable {
         return poller.failure().orElse(null);
     }
 
-    /** Stops taking new records, lets the batches in flight commit and closes the clients, all within its budget. */
+    /**
+     * Stops taking new records, lets the batches in flight commit and closes the clients; waits for {@link #run()} to
+     * end, at most {@link #STOP_TIMEOUT}.
+     */
     public void stop() throws InterruptedException {
         tell(new Notice.Stop());
-        if (started) {
-            stopped.await(STOP_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-        }
+        stopped.await(STOP_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
     }
 }

@@ -61,6 +61,8 @@ final class Poller {
     private int epoch;
     private int abortsSeen;
     private boolean stopping;
+    /** The other stages have ended: nothing in flight will settle any more, so there is nothing to wait for. */
+    private boolean stagesEnded;
     /** Published for observers (readiness, progress); written by this thread only. */
     private volatile Set<TopicPartition> assignment = Set.of();
     private volatile long answered;
@@ -204,6 +206,9 @@ final class Poller {
 
     /** Hands over what is pending and waits until every batch in flight is committed or dropped. */
     private void drain(Duration timeout) {
+        if (stagesEnded) {
+            return; // e.g. the revocation when the consumer closes: what is in flight was dropped with the stages
+        }
         Instant deadline = Instant.now().plus(timeout);
         while (pending != null && failure == null && Instant.now().isBefore(deadline)) {
             offer(HANDOVER_WAIT_MS);
@@ -311,6 +316,11 @@ final class Poller {
                 ended.remove(tp);
             });
         }
+    }
+
+    /** The inferrer and the committer have ended (called on this thread before the consumer closes). */
+    void stagesEnded() {
+        stagesEnded = true;
     }
 
     /** Forgets the assignment when the consumer is closed. */
