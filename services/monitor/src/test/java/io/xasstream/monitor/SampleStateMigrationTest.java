@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SampleStateMigrationTest {
     private static final Topics TOPICS = new Topics(XasConfig.defaults());
-    private static final int CHANGE = 180;
+    private static final int CHANGE = 60;
 
     @TempDir
     Path dirA;
@@ -73,7 +73,7 @@ class SampleStateMigrationTest {
         Monitor migrated = Monitor.start(dirB);
         try {
             // Given a monitor half-way through a reduction (detectors warmed up, armed, mid-run)
-            for (int i = 0; i < 170; i++) {
+            for (int i = 0; i < 56; i++) {
                 old.results().pipeInput(cu.key(), result(cu, i));
             }
             String key = cu.key();
@@ -88,7 +88,7 @@ class SampleStateMigrationTest {
             copy(old.store(MonitorStores.ALERTS), migrated.store(MonitorStores.ALERTS));
             old.states().readValuesToList();
             old.alerts().readValuesToList();
-            for (int i = 170; i < 400; i++) {
+            for (int i = 56; i < 160; i++) {
                 InferenceResult r = result(cu, i); // once: the synthetic noise must be the same for both
                 old.results().pipeInput(key, r);
                 migrated.results().pipeInput(key, r);
@@ -107,7 +107,7 @@ class SampleStateMigrationTest {
             for (int i = 0; i < states.size(); i++) {
                 assertThat(withoutClock(states.get(i))).isEqualTo(withoutClock(expected.get(i)));
             }
-            assertThat(states.get(states.size() - 1).getSpectraSeen()).isEqualTo(400);
+            assertThat(states.get(states.size() - 1).getSpectraSeen()).isEqualTo(160);
             byte[] rewritten = migrated.<byte[]>store(MonitorStores.SAMPLES).get(key);
             assertThat(rewritten[0]).as("single-object marker").isEqualTo((byte) 0xC3);
         } finally {
