@@ -1,0 +1,51 @@
+package io.xasstream.loadtests;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** Where a topic ends, and where a consumer group starts: each measured reader reads exactly the records meant. */
+public final class Offsets {
+    private Offsets() {
+    }
+
+    /** The end offset of every partition of a topic (what the next record will get). */
+    public static Map<TopicPartition, Long> ends(Admin admin, String topic) {
+        try {
+            var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic);
+            Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
+            description.partitions().forEach(p -> ask.put(new TopicPartition(topic, p.partition()),
+                    OffsetSpec.latest()));
+            Map<TopicPartition, Long> out = new HashMap<>();
+            admin.listOffsets(ask).all().get(30, TimeUnit.SECONDS).forEach((tp, o) -> out.put(tp, o.offset()));
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Commits these offsets for a group that has no active member: it starts reading there. */
+    public static void startGroupAt(Admin admin, String group, Map<TopicPartition, Long> offsets) {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        offsets.forEach((tp, o) -> commit.put(tp, new OffsetAndMetadata(o)));
+        try {
+            admin.alterConsumerGroupOffsets(group, commit).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot set the offsets of group " + group + ": " + e.getMessage(), e);
+        }
+    }
+}
