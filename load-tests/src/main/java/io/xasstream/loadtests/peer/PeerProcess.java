@@ -30,7 +30,7 @@ public final class PeerProcess implements AutoCloseable {
 
     private PeerProcess(Process process, Path log) {
         this.process = process;
-        this.pump = new Thread(() -> copy(log), "peer-output");
+        this.pump = new Thread(() -> copy(log), "bench-peer-out");
         pump.setDaemon(true);
         pump.start();
     }

@@ -10,28 +10,27 @@ final class Stages {
     }
 
     /**
-     * The stage of a thread, by name: the measured program's own stages (poll, ONNX, commit; "java" is how ONNX
-     * Runtime's native pool threads are named), the broker, the JVM's own work (GC, JIT), and the measuring code.
+     * The stage of a thread, by its Linux name (15 characters at most, digits already replaced by N): the measured
+     * program's poll, ONNX and commit stages ("java" is how ONNX Runtime's pool threads are named; during a timed
+     * backlog the only busy producer is the committing one), the broker, the JVM's own work (GC, JIT) and the
+     * measuring code.
      */
     static String of(String thread) {
         String t = thread.toLowerCase(Locale.ROOT);
-        if (t.startsWith("inference-poll") || t.startsWith("floor-poll") || t.contains("heartbeat-thread | xas")) {
+        if (t.startsWith("inference-poll") || t.startsWith("floor-poll") || t.startsWith("kafka-coordinat")) {
             return "poll";
         }
         if (t.startsWith("inference-infer") || t.equals("java")) {
             return "onnx";
         }
-        if (t.startsWith("inference-commit") || t.startsWith("floor-commit")
-                || t.contains("producer-network-thread | xasstream-inference")
-                || t.contains("producer-network-thread | xasstream-floor")) {
+        if (t.startsWith("inference-comm") || t.startsWith("floor-commit") || t.startsWith("kafka-producer-")) {
             return "commit";
         }
-        if (t.startsWith("gc ") || t.startsWith("g1 ") || t.contains("compilerthread") || t.startsWith("vm ")
-                || t.startsWith("c1 ") || t.startsWith("c2 ") || t.equals("sweeper thread")) {
+        if (t.startsWith("gc ") || t.startsWith("g1 ") || t.contains("compilerthre") || t.startsWith("vm ")
+                || t.startsWith("sweeper") || t.startsWith("service thread") || t.startsWith("monitor deflati")) {
             return "jvm";
         }
-        if (t.startsWith("main") || t.startsWith("bench") || t.startsWith("loadgen") || t.contains("reader")
-                || t.contains("| xasstream-bench") || t.contains("| xasstream-loadgen")) {
+        if (t.equals("main") || t.startsWith("bench") || t.startsWith("loadgen") || t.endsWith("-reader")) {
             return "measuring";
         }
         return "broker";
