@@ -53,7 +53,8 @@ public final class LoadRun {
         void poll(Ledger ledger, Duration timeout);
 
         @Override
-        void close();
+        default void close() {
+        }
     }
 
     private final Plan plan;
