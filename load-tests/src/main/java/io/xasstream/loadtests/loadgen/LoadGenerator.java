@@ -175,7 +175,9 @@ public final class LoadGenerator implements Callable<Integer> {
         if (warmup > 0) {
             LoadReport w = once(new LoadRun.Plan(schedule, warmup, spectra, drain, rejectEvery), runId + "w",
                     records, target, clients, topics);
-            System.out.printf(Locale.ROOT, "  (warm-up %s: %.0f s, p99 %.2f ms)%n", target.name(), warmup, w.p(99));
+            System.out.printf(Locale.ROOT, "  (warm-up %s: %.0f s, p99 %.2f ms%s)%n", target.name(), warmup, w.p(99),
+                    w.counts().lost() == 0 ? "" : "; " + w.counts().lost() + " spectra still unanswered after the drain: "
+                    + "the measured run starts behind, and their late answers count as unexpected");
         }
         return once(new LoadRun.Plan(schedule, seconds, spectra, drain, rejectEvery), runId, records, target,
                 clients, topics);

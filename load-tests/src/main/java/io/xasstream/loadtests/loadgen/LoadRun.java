@@ -60,6 +60,8 @@ public final class LoadRun {
     private final Plan plan;
     private final Ledger ledger;
     private volatile boolean reading = true;
+    private volatile boolean sending = true;
+    private volatile long lagStart;
 
     public LoadRun(Plan plan, String runId) {
         this.plan = plan;
@@ -83,11 +85,16 @@ public final class LoadRun {
         }, "loadgen-reader");
         reader.setDaemon(true);
         reader.start();
+        LagTrend lag = new LagTrend();
+        Thread lagSampler = new Thread(() -> sampleLag(lag), "loadgen-lag");
+        lagSampler.setDaemon(true);
         ArrivalSchedule schedule = plan.schedule();
         int perSend = schedule.spectraPerSend();
         long sends = plan.sends();
         long start = System.nanoTime();
         Instant wallStart = Instant.now();
+        lagStart = start;
+        lagSampler.start();
         long timeBound = start + (long) (plan.seconds() * 1e9);
         long maxLate = 0;
         long injected = 0;
@@ -119,6 +126,8 @@ public final class LoadRun {
         }
         sink.flush();
         long sendEnd = System.nanoTime();
+        sending = false;
+        lagSampler.join(5_000);
         long drainEnd = sendEnd + (long) (plan.drainSeconds() * 1e9);
         while (ledger.outstanding() > 0 && System.nanoTime() < drainEnd) {
             Thread.sleep(10);
@@ -126,6 +135,14 @@ public final class LoadRun {
         reading = false;
         reader.join(10_000);
         return new LoadReport(plan, wallStart, n, injected, (sendEnd - start) / 1e9, maxLate / 1e6, ledger.counts(),
-                (ledger.lastResolvedNanos() - start) / 1e9, ledger.total());
+                (ledger.lastResolvedNanos() - start) / 1e9, ledger.total(), lag);
+    }
+
+    /** Outstanding spectra four times a second while sending. */
+    private void sampleLag(LagTrend lag) {
+        while (sending) {
+            lag.add((System.nanoTime() - lagStart) / 1e9, ledger.outstanding());
+            LockSupport.parkNanos(250_000_000L);
+        }
     }
 }

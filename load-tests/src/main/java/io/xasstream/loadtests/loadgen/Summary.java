@@ -29,11 +29,12 @@ public final class Summary {
             long lost = runs.stream().mapToLong(r -> r.counts().lost()).sum();
             long duplicated = runs.stream().mapToLong(r -> r.counts().duplicated()).sum();
             boolean ok = runs.stream().allMatch(LoadReport::clean);
+            long sustained = runs.stream().filter(LoadReport::sustained).count();
             clean &= ok;
-            out.printf(Locale.ROOT, "%s over %d run(s): median p99 %.2f ms (runs: %s), median %,.0f spectra/s; lost "
-                    + "%d, duplicated %d%s%n", e.getKey(), runs.size(), median(p99), Arrays.toString(Arrays.stream(p99)
-                    .mapToObj(v -> String.format(Locale.ROOT, "%.2f", v)).toArray()), median(rate), lost, duplicated,
-                    ok ? "" : " — NOT CLEAN");
+            out.printf(Locale.ROOT, "%s over %d run(s): median p99 %.2f ms (runs: %s), median %,.0f spectra/s; "
+                    + "sustained in %d of %d; lost %d, duplicated %d%s%n", e.getKey(), runs.size(), median(p99),
+                    Arrays.toString(Arrays.stream(p99).mapToObj(v -> String.format(Locale.ROOT, "%.2f", v)).toArray()),
+                    median(rate), sustained, runs.size(), lost, duplicated, ok ? "" : " — NOT CLEAN");
         }
         return clean;
     }
