@@ -1,5 +1,7 @@
 package io.xasstream.loadtests;
 
+import io.xasstream.common.kafka.KafkaClients;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Where a topic ends, and where a consumer group starts: each measured reader reads exactly the records meant. */
 public final class Offsets {
@@ -33,6 +37,20 @@ public final class Offsets {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A reader of every partition of these topics from their ends as they are now (no group, read_committed). */
+    public static KafkaConsumer<byte[], byte[]> readerAtEnd(KafkaClients clients, String role, String... topics) {
+        var reader = new KafkaConsumer<>(clients.consumer(role, null), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            reader.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        reader.assign(partitions);
+        reader.seekToEnd(partitions);
+        partitions.forEach(reader::position); // resolve the ends now, not at the first poll
+        return reader;
     }
 
     /** Commits these offsets for a group that has no active member: it starts reading there. */

@@ -5,13 +5,11 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.xasstream.common.kafka.KafkaClients;
+import io.xasstream.loadtests.Offsets;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The Python peer's answers: one JSON object per spectrum on its topic, a result or {@code {"spectrumId", "error"}}
@@ -25,13 +23,7 @@ public final class PeerAnswers implements LoadRun.Source {
     private final KafkaConsumer<byte[], byte[]> consumer;
 
     public PeerAnswers(KafkaClients clients, String topic) {
-        this.consumer = new KafkaConsumer<>(clients.consumer("loadgen-peer-answers", null),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
+        this.consumer = Offsets.readerAtEnd(clients, "loadgen-peer-answers", topic);
     }
 
     @Override

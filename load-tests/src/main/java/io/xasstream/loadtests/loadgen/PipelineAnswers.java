@@ -2,19 +2,17 @@ package io.xasstream.loadtests.loadgen;
 
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.topics.Topics;
+import io.xasstream.loadtests.Offsets;
 import io.xasstream.schema.dlq.RejectedSpectrum;
 import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.spectrum.Spectrum;
 import io.xasstream.schema.spectrum.SpectrumBatch;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The service's answers: committed results ({@code xas.results}) and dead letters ({@code xas.rejected}), read from
@@ -29,15 +27,8 @@ public final class PipelineAnswers implements LoadRun.Source {
 
     public PipelineAnswers(KafkaClients clients, Topics topics) {
         this.topics = topics;
-        this.consumer = new KafkaConsumer<>(clients.consumer("loadgen-answers", null), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.results.name(), topics.rejected.name())) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // resolve the end now, not at the first poll
+        this.consumer = Offsets.readerAtEnd(clients, "loadgen-answers", topics.results.name(),
+                topics.rejected.name());
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.xasstream.loadtests.peer;
 
-import java.io.BufferedReader;
+import io.xasstream.loadtests.OutputPump;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +28,11 @@ public final class PeerProcess implements AutoCloseable {
 
     private PeerProcess(Process process, Path log) {
         this.process = process;
-        this.pump = new Thread(() -> copy(log), "bench-peer-out");
-        pump.setDaemon(true);
-        pump.start();
+        this.pump = OutputPump.start(process, log, "bench-peer-out", line -> {
+            if (line.startsWith("peer ready")) {
+                ready.countDown();
+            }
+        }, () -> { });
     }
 
     /** Why the peer cannot run here (no Debian Python or a module missing), or empty. */
@@ -74,21 +74,6 @@ public final class PeerProcess implements AutoCloseable {
             }
         }
         return peer;
-    }
-
-    private void copy(Path log) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8)); PrintWriter out = new PrintWriter(Files.newBufferedWriter(log))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                out.println(line);
-                out.flush();
-                if (line.startsWith("peer ready")) {
-                    ready.countDown();
-                }
-            }
-        } catch (IOException e) {
-            // the process ended; its exit value tells the rest
-        }
     }
 
     /** CPU time of the whole peer process (all its threads, torch's included) so far. */

@@ -42,8 +42,13 @@ public final class KafkaFloor {
     static final int COMMIT_QUEUE = 4;
     private static final String GROUP = "xas-bench-floor";
 
-    /** Spectra per second from the first answer read to the last (first read excluded), CPU by thread (ns). */
-    public record Result(long spectra, double perSecond, Map<String, Long> cpu) {
+    /**
+     * @param copied    spectra answered in all
+     * @param timed     of which timed: those after the first read (start-up is not throughput)
+     * @param perSecond timed spectra per second, from the first answer read to the last
+     * @param cpu       CPU by thread (ns) over the timed part
+     */
+    public record Result(long copied, long timed, double perSecond, Map<String, Long> cpu) {
     }
 
     private record Batch(List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
@@ -75,25 +80,19 @@ public final class KafkaFloor {
         try (Admin admin = clients.admin()) {
             Offsets.startGroupAt(admin, GROUP, from);
         }
-        try (KafkaConsumer<byte[], byte[]> reader = endReader(output.name())) {
+        try (KafkaConsumer<byte[], byte[]> reader = Offsets.readerAtEnd(clients, "floor-reader", output.name())) {
             Thread committer = new Thread(() -> commitLoop(output.name(), spectraPerRecord, answer), "floor-commit");
             Thread poller = new Thread(() -> pollLoop(input.name(), from, until, spectraPerRecord), "floor-poll");
             committer.start();
             poller.start();
-            long seen = 0;
-            long first = 0;
-            long untimed = 0;
+            BacklogClock clock = new BacklogClock();
             Map<String, Long> cpuBefore = Map.of();
-            while (seen < spectra && failure.get() == null) {
-                int n = reader.poll(Duration.ofMillis(100)).count();
-                if (n > 0 && first == 0) {
-                    first = System.nanoTime();
+            while (clock.seen() < spectra && failure.get() == null) {
+                if (clock.poll(reader)) {
                     cpuBefore = ThreadCpu.byName();
-                    untimed = n;
                 }
-                seen += n;
             }
-            double perSecond = (seen - untimed) / ((System.nanoTime() - first) / 1e9);
+            double perSecond = clock.perSecond();
             Map<String, Long> cpu = ThreadCpu.since(cpuBefore);
             running = false;
             poller.join(30_000);
@@ -101,19 +100,8 @@ public final class KafkaFloor {
             if (failure.get() != null) {
                 throw new IllegalStateException("the Kafka floor failed", failure.get());
             }
-            return new Result(seen, perSecond, cpu);
+            return new Result(clock.seen(), clock.timed(), perSecond, cpu);
         }
-    }
-
-    private KafkaConsumer<byte[], byte[]> endReader(String topic) {
-        var reader = new KafkaConsumer<>(clients.consumer("floor-reader", null), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        List<TopicPartition> partitions = reader.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        reader.assign(partitions);
-        reader.seekToEnd(partitions);
-        partitions.forEach(reader::position);
-        return reader;
     }
 
     /** Poll → batches of up to max-batch spectra, handed over at once when the commit thread has room. */

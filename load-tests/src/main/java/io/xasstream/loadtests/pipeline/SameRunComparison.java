@@ -137,37 +137,20 @@ public final class SameRunComparison {
                 group, "--input", topics.spectra.name(), "--output", bench.peerResults.name(), "--stop-after",
                 String.valueOf(options.peerBacklog())));
         args.addAll(options.peerOptions());
-        try (KafkaConsumer<byte[], byte[]> reader = endReader(bench.peerResults.name());
+        try (KafkaConsumer<byte[], byte[]> reader = Offsets.readerAtEnd(clients, "bench-peer-reader",
+                bench.peerResults.name());
              PeerProcess peer = PeerProcess.start(Repo.root(), args, Files.createTempFile("xas-peer-", ".log"))) {
-            long seen = 0;
-            long first = 0;
-            long untimed = 0;
+            BacklogClock clock = new BacklogClock();
             long peerCpu = 0;
             Map<String, Long> cpu = Map.of();
-            while (seen < options.peerBacklog()) {
-                int n = reader.poll(Duration.ofMillis(100)).count();
-                if (n > 0 && first == 0) {
-                    first = System.nanoTime();
+            while (clock.seen() < options.peerBacklog()) {
+                if (clock.poll(reader)) {
                     peerCpu = peer.cpuNanos();
                     cpu = ThreadCpu.byName();
-                    untimed = n;
                 }
-                seen += n;
             }
-            double perSecond = (seen - untimed) / ((System.nanoTime() - first) / 1e9);
-            return new PeerBacklog(seen - untimed, perSecond, peer.cpuNanos() - peerCpu, ThreadCpu.since(cpu));
+            return new PeerBacklog(clock.timed(), clock.perSecond(), peer.cpuNanos() - peerCpu, ThreadCpu.since(cpu));
         }
-    }
-
-    private KafkaConsumer<byte[], byte[]> endReader(String topic) {
-        var reader = new KafkaConsumer<>(clients.consumer("bench-peer-reader", null), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        List<TopicPartition> partitions = reader.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        reader.assign(partitions);
-        reader.seekToEnd(partitions);
-        partitions.forEach(reader::position);
-        return reader;
     }
 
     /** The last record of a topic (a real result of this run, for the floor's answers). */
@@ -201,8 +184,8 @@ public final class SameRunComparison {
         out.printf(Locale.ROOT, "%nthe limit and the peer, same run — %s%n", Machine.describe());
         KafkaFloor.Result f = o.floor();
         out.printf(Locale.ROOT, "Kafka floor (plain kafka-clients, the service's settings and cadence, no decoding, "
-                + "no inference; %,d spectra): %,.0f spectra/s; CPU µs per spectrum by stage %s%n", f.spectra(),
-                f.perSecond(), perSpectrum(Stages.group(f.cpu()), f.spectra()));
+                + "no inference; %,d spectra): %,.0f spectra/s; CPU µs per spectrum by stage %s%n", f.copied(),
+                f.perSecond(), perSpectrum(Stages.group(f.cpu()), f.timed()));
         Limit limit = new Limit(onnx, f.perSecond());
         out.printf(Locale.ROOT, "limit = 1 / (1/onnx + 1/kafka) = 1 / (1/%,.0f + 1/%,.0f) = %,.0f spectra/s%n", onnx,
                 f.perSecond(), limit.perSecond());
@@ -213,7 +196,7 @@ public final class SameRunComparison {
             out.println("python peer: not run (" + o.peerMissing() + ")");
         } else {
             PeerBacklog p = o.peerBacklog();
-            out.printf(Locale.ROOT, "python peer, same backlog (%,d spectra): %,.0f spectra/s; xasstream / peer = "
+            out.printf(Locale.ROOT, "python peer, same backlog (%,d spectra timed): %,.0f spectra/s; xasstream / peer = "
                     + "%.1f (goal ≥ 3); CPU µs per spectrum: peer process %.1f, this JVM by stage %s%n", p.spectra(),
                     p.perSecond(), pipeline / p.perSecond(), p.peerCpu() / 1e3 / Math.max(1, p.spectra()),
                     perSpectrum(Stages.group(p.cpu()), p.spectra()));

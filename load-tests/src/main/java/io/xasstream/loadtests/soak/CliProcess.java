@@ -1,11 +1,7 @@
 package io.xasstream.loadtests.soak;
 
-import java.io.BufferedReader;
+import io.xasstream.loadtests.OutputPump;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,9 +29,8 @@ final class CliProcess implements AutoCloseable {
         this.name = name;
         this.process = process;
         this.wanted = wanted;
-        this.pump = new Thread(() -> copy(log), "bench-" + name);
-        pump.setDaemon(true);
-        pump.start();
+        this.pump = OutputPump.start(process, log, "bench-" + name, this::watch,
+                () -> found.completeExceptionally(new IllegalStateException(name + " ended")));
     }
 
     /**
@@ -57,24 +52,14 @@ final class CliProcess implements AutoCloseable {
         return p;
     }
 
-    private void copy(Path log) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8)); PrintWriter out = new PrintWriter(Files.newBufferedWriter(log))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                out.println(line);
-                out.flush();
-                if (isError(line)) {
-                    errors.incrementAndGet();
-                }
-                Matcher m = wanted.matcher(line);
-                if (!found.isDone() && m.find()) {
-                    found.complete(m.group(1));
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
+    private void watch(String line) {
+        if (isError(line)) {
+            errors.incrementAndGet();
         }
-        found.completeExceptionally(new IllegalStateException(name + " ended"));
+        Matcher m = wanted.matcher(line);
+        if (!found.isDone() && m.find()) {
+            found.complete(m.group(1));
+        }
     }
 
     /** A log line at ERROR level (the services' pattern: time, level, logger). */

@@ -121,7 +121,7 @@ class LoadToolsSmokeIT {
         assertThat(sent.counts().sent()).isEqualTo(800);
         KafkaFloor.Result floor = new KafkaFloor(cfg, clients).run(topics.spectra, bench.floor, from, until, 4,
                 new byte[1000]);
-        assertThat(floor.spectra()).isEqualTo(800);
+        assertThat(floor.copied()).isEqualTo(800);
     }
 
     @Test
