@@ -69,7 +69,8 @@ def serve(peer, args):
                          "linger.ms": 5})
 
     def assigned(c, partitions):
-        print("peer ready: %d partition(s)" % len(partitions), flush=True)
+        print("peer ready: %d partition(s), torch %s with %d intra-op thread(s)" % (
+            len(partitions), torch.__version__, torch.get_num_threads()), flush=True)
 
     consumer.subscribe([args.input], on_assign=assigned)
     done = 0

@@ -30,6 +30,7 @@ public final class PeerProcess implements AutoCloseable {
         this.process = process;
         this.pump = OutputPump.start(process, log, "bench-peer-out", line -> {
             if (line.startsWith("peer ready")) {
+                System.out.println("python " + line + " (log " + log + ")");
                 ready.countDown();
             }
         }, () -> { });
