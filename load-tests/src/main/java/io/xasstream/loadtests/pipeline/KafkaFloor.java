@@ -47,8 +47,9 @@ public final class KafkaFloor {
      * @param timed     of which timed: those after the first read (start-up is not throughput)
      * @param perSecond timed spectra per second, from the first answer read to the last
      * @param cpu       CPU by thread (ns) over the timed part
+     * @param answerBytes the size of each answer
      */
-    public record Result(long copied, long timed, double perSecond, Map<String, Long> cpu) {
+    public record Result(long copied, long timed, double perSecond, Map<String, Long> cpu, int answerBytes) {
     }
 
     private record Batch(List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
@@ -100,7 +101,7 @@ public final class KafkaFloor {
             if (failure.get() != null) {
                 throw new IllegalStateException("the Kafka floor failed", failure.get());
             }
-            return new Result(clock.seen(), clock.timed(), perSecond, cpu);
+            return new Result(clock.seen(), clock.timed(), perSecond, cpu, answer.length);
         }
     }
 

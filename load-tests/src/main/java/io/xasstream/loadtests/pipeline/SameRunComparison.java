@@ -184,8 +184,8 @@ public final class SameRunComparison {
         out.printf(Locale.ROOT, "%nthe limit and the peer, same run — %s%n", Machine.describe());
         KafkaFloor.Result f = o.floor();
         out.printf(Locale.ROOT, "Kafka floor (plain kafka-clients, the service's settings and cadence, no decoding, "
-                + "no inference; %,d spectra): %,.0f spectra/s; CPU µs per spectrum by stage %s%n", f.copied(),
-                f.perSecond(), perSpectrum(Stages.group(f.cpu()), f.timed()));
+                + "no inference; %,d spectra, answers of %,d bytes): %,.0f spectra/s; CPU µs per spectrum by stage %s%n",
+                f.copied(), f.answerBytes(), f.perSecond(), perSpectrum(Stages.group(f.cpu()), f.timed()));
         Limit limit = new Limit(onnx, f.perSecond());
         out.printf(Locale.ROOT, "limit = 1 / (1/onnx + 1/kafka) = 1 / (1/%,.0f + 1/%,.0f) = %,.0f spectra/s%n", onnx,
                 f.perSecond(), limit.perSecond());

@@ -49,8 +49,11 @@ import org.junit.jupiter.api.io.TempDir;
  * no model takes. Skipped where Debian's Python packages are missing (.ci/run installs them).
  */
 class PeerParityTest {
-    /** ONNX Runtime and PyTorch in float32 on inputs equal to 1e-5 (the preprocessing twin's tolerance). */
-    private static final double TOLERANCE = 1e-3;
+    /**
+     * ONNX Runtime and PyTorch in float32, on inputs equal to the preprocessing twin's 1e-5: the largest differences
+     * seen on these fixtures were 2e-7 (probabilities) and 6e-6 relative (pseudo-PDF); this leaves a margin of 15.
+     */
+    private static final double TOLERANCE = 1e-4;
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
     private static final String FIXTURES = "services/common/src/test/resources/fixtures/spectra/";
