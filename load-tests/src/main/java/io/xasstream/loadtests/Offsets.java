@@ -22,12 +22,20 @@ public final class Offsets {
 
     /** The end offset of every partition of a topic (what the next record will get). */
     public static Map<TopicPartition, Long> ends(Admin admin, String topic) {
+        return of(admin, topic, OffsetSpec.latest());
+    }
+
+    /** The first offset still held of every partition of a topic. */
+    public static Map<TopicPartition, Long> starts(Admin admin, String topic) {
+        return of(admin, topic, OffsetSpec.earliest());
+    }
+
+    private static Map<TopicPartition, Long> of(Admin admin, String topic, OffsetSpec spec) {
         try {
             var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
                     .get(topic);
             Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
-            description.partitions().forEach(p -> ask.put(new TopicPartition(topic, p.partition()),
-                    OffsetSpec.latest()));
+            description.partitions().forEach(p -> ask.put(new TopicPartition(topic, p.partition()), spec));
             Map<TopicPartition, Long> out = new HashMap<>();
             admin.listOffsets(ask).all().get(30, TimeUnit.SECONDS).forEach((tp, o) -> out.put(tp, o.offset()));
             return out;
@@ -35,7 +43,7 @@ public final class Offsets {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the offsets of " + topic + ": " + e.getMessage(), e);
         }
     }
 

@@ -87,10 +87,19 @@ public final class SameRunComparison {
         }
     }
 
-    /** Runs the floor, the paced pipeline and the peer on the backlog between {@code from} and {@code until}. */
+    /**
+     * Runs the floor, the paced pipeline and the peer on the backlog between {@code from} and {@code until}. The
+     * floor first copies what lies before the backlog (the pipeline's warm-up records), untimed: its code gets the
+     * same JIT warm-up as the pipeline's.
+     */
     public Outcome run(Map<TopicPartition, Long> from, Map<TopicPartition, Long> until, int spectraPerRecord)
             throws Exception {
         byte[] answer = lastValue(topics.results.name());
+        Map<TopicPartition, Long> start;
+        try (Admin admin = clients.admin()) {
+            start = Offsets.starts(admin, topics.spectra.name());
+        }
+        new KafkaFloor(cfg, clients).run(topics.spectra, bench.floor, start, from, spectraPerRecord, answer);
         KafkaFloor.Result floor = new KafkaFloor(cfg, clients).run(topics.spectra, bench.floor, from, until,
                 spectraPerRecord, answer);
         LoadReport pacedPipeline;
