@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class InferenceLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceLoop.class);
     /** Batches waiting between inference and commit; several are committed in one transaction. */
-    private static final int COMMIT_QUEUE = 4;
+    public static final int COMMIT_QUEUE = 4;
     /**
      * Most batches between poll and commit: one being inferred, a full commit queue, a transaction of a drained
      * queue plus one, and one being handed over. Memory is this many batches of {@code max.poll.records} at most.
