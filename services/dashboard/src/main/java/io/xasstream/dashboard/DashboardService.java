@@ -2,7 +2,6 @@ package io.xasstream.dashboard;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.Router;
-import io.xasstream.common.config.DashboardSettings;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.topics.Topics;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@link io.xasstream.dashboard.http.Security}.
  *
  * <pre>
- * DashboardService dashboard = DashboardService.start(config, topics, meters);   // meters may be null
+ * DashboardService dashboard = DashboardService.start(config, topics, inferenceGroup, meters);
  * dashboard.mount(router);
  * ...
  * dashboard.close();
@@ -52,11 +51,18 @@ public final class DashboardService implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts the fan-out and the lag probe against the configured cluster. */
-    public static DashboardService start(XasConfig config, Topics topics, MeterRegistry meters) {
+    /**
+     * Starts the fan-out and the lag probe against the configured cluster.
+     *
+     * @param inferenceGroup the live inference service's consumer group, whose lag the page shows (the caller
+     *                       reads it from the inference settings: the dashboard needs no inference code)
+     * @param meters         where the service's own meters are read from (may be null)
+     */
+    public static DashboardService start(XasConfig config, Topics topics, String inferenceGroup,
+                                         MeterRegistry meters) {
         KafkaClients clients = new KafkaClients(config);
         FeedLimits limits = FeedLimits.from(config);
-        LagProbe lag = new LagProbe(clients::admin, config.get(XasConfig.INFERENCE_GROUP_ID)).start();
+        LagProbe lag = new LagProbe(clients::admin, inferenceGroup).start();
         FanOut fanOut = Feeds.fanOut(clients, topics, limits, lag, meters, Clock.systemUTC());
         DashboardService service = new DashboardService(fanOut, lag, limits,
                 config.get(DashboardSettings.PUSH_INTERVAL_MS), new ReplayReader(clients, topics,

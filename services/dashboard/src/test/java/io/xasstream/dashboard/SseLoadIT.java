@@ -9,6 +9,7 @@ import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.dashboard.feed.FeedStats;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
 import io.xasstream.schema.result.InferenceResult;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -18,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +80,7 @@ class SseLoadIT {
                     events.incrementAndGet();
                     eventTimes.add(System.currentTimeMillis());
                     lastId = pendingId;
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
             }

@@ -2,16 +2,18 @@ package io.xasstream.app.platform;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.ext.web.Router;
-import io.xasstream.common.config.DashboardSettings;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.dashboard.DashboardService;
+import io.xasstream.dashboard.DashboardSettings;
 import io.xasstream.dashboard.http.FrontVerticle;
 import io.xasstream.dashboard.http.Security;
+import io.xasstream.inference.InferenceSettings;
 import io.xasstream.inference.service.InferenceService;
+import io.xasstream.inference.service.InferenceVerticle;
 import io.xasstream.monitor.MonitorService;
+import io.xasstream.monitor.MonitorSettings;
 import io.xasstream.monitor.query.MonitorQueries;
 import io.xasstream.monitor.query.MonitorRoutes;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Set;
@@ -19,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The xasstream services on one host (inference, monitor, dashboard), started in order and closed in reverse. The
- * monitor's query API and the dashboard share one HTTP server on monitor.http.port (interface dashboard.host),
+ * The xasstream services on one host (inference, monitor, dashboard), deployed as verticles of the
+ * {@link ServiceHost} in order and stopped in reverse. {@code run --services} and the demo both start them here.
+ * The monitor's query API and the dashboard share one HTTP server on monitor.http.port (interface dashboard.host),
  * guarded by the dashboard's {@link Security}; the dashboard alone needs only to read topics.
  */
 public final class Services implements AutoCloseable {
@@ -29,55 +32,55 @@ public final class Services implements AutoCloseable {
     /** The services a process can run. */
     public enum Name { INFERENCE, MONITOR, DASHBOARD }
 
-    private final InferenceService inference;
-    private final MonitorService monitor;
-    private final DashboardService dashboard;
+    private final ServiceHost host;
+    private InferenceVerticle inference;
+    private String inferenceDeployment;
+    private MonitorService monitor;
+    private DashboardService dashboard;
     private FrontVerticle http;
+    private String httpDeployment;
 
-    private Services(InferenceService inference, MonitorService monitor, DashboardService dashboard) {
-        this.inference = inference;
-        this.monitor = monitor;
-        this.dashboard = dashboard;
+    private Services(ServiceHost host) {
+        this.host = host;
     }
 
     /** Starts every service. */
-    public static Services start(KafkaPlatform kafka, ServiceHost host) throws IOException {
+    public static Services start(KafkaPlatform kafka, ServiceHost host) {
         return start(kafka, host, EnumSet.allOf(Name.class));
     }
 
-    /** Starts the chosen services against the platform's Kafka and registers their management routes. */
-    public static Services start(KafkaPlatform kafka, ServiceHost host, Set<Name> which) throws IOException {
-        var cfg = kafka.config();
-        InferenceService inference = null;
-        if (which.contains(Name.INFERENCE)) {
-            InferenceService live = InferenceService.start(cfg, kafka.topics(), kafka.clients(), host.metrics(),
-                    host.readiness(), InferenceService.Target.live(cfg, kafka.topics()));
-            host.management().get("/models", ctx -> ctx.json(live.describeModels()));
-            inference = live;
-        }
-        MonitorService monitor = null;
-        DashboardService dashboard = null;
-        FrontVerticle http = null;
+    /** Deploys the chosen services against the platform's Kafka and registers their management routes. */
+    public static Services start(KafkaPlatform kafka, ServiceHost host, Set<Name> which) {
+        XasConfig cfg = kafka.config();
+        Services services = new Services(host);
         try {
+            if (which.contains(Name.INFERENCE)) {
+                InferenceVerticle live = new InferenceVerticle(cfg, kafka.topics(), kafka.clients(), host.metrics(),
+                        host.readiness(), InferenceService.Target.live(cfg, kafka.topics()));
+                services.inferenceDeployment = host.deploy(live, new DeploymentOptions());
+                services.inference = live;
+                host.management().get("/models", ctx -> ctx.json(live.describeModels()));
+            }
             if (which.contains(Name.MONITOR)) {
-                monitor = new MonitorService(cfg, kafka.topics(), host.metrics(), host.readiness()).start();
+                services.monitor = new MonitorService(cfg, kafka.topics(), host.metrics(), host.readiness()).start();
             }
             if (which.contains(Name.DASHBOARD)) {
-                dashboard = DashboardService.start(cfg, kafka.topics(), host.metrics().meters());
+                services.dashboard = DashboardService.start(cfg, kafka.topics(), cfg.get(InferenceSettings.GROUP_ID),
+                        host.metrics().meters());
             }
-            if (monitor != null || dashboard != null) {
-                http = front(cfg, monitor == null ? null : monitor.queries(), dashboard);
-                host.deploy(http, new DeploymentOptions());
+            if (services.monitor != null || services.dashboard != null) {
+                services.http = front(cfg, services.monitor == null ? null : services.monitor.queries(),
+                        services.dashboard);
+                services.httpDeployment = host.deploy(services.http, new DeploymentOptions());
             }
         } catch (RuntimeException e) {
-            new Services(inference, monitor, dashboard).close();
+            services.close();
             throw e;
         }
-        Services services = new Services(inference, monitor, dashboard);
-        services.http = http;
         return services;
     }
 
+    /** One HTTP server for what runs here: the monitor's query API and/or the dashboard, behind its login. */
     private static FrontVerticle front(XasConfig cfg, MonitorQueries queries, DashboardService dashboard) {
         return new FrontVerticle(vertx -> {
             Router router = Router.router(vertx);
@@ -89,7 +92,7 @@ public final class Services implements AutoCloseable {
                 dashboard.mount(router);
             }
             return router;
-        }, cfg.get(DashboardSettings.HOST), cfg.get(XasConfig.MONITOR_HTTP_PORT));
+        }, cfg.get(DashboardSettings.HOST), cfg.get(MonitorSettings.HTTP_PORT));
     }
 
     public MonitorService monitor() {
@@ -103,8 +106,8 @@ public final class Services implements AutoCloseable {
 
     /** Base URL of the HTTP server (no trailing slash), as a browser on this machine reaches it. */
     public String httpUrl(XasConfig cfg) {
-        String host = cfg.get(DashboardSettings.HOST);
-        return "http://" + ("0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host) + ":" + httpPort();
+        String bound = cfg.get(DashboardSettings.HOST);
+        return "http://" + ("0.0.0.0".equals(bound) || "::".equals(bound) ? "127.0.0.1" : bound) + ":" + httpPort();
     }
 
     /** The dashboard's URL ({@code /login} first when a token is set), or null when it does not run here. */
@@ -119,12 +122,17 @@ public final class Services implements AutoCloseable {
         return dashboard;
     }
 
+    /** The inference service, null when it does not run here. */
     public InferenceService inference() {
-        return inference;
+        return inference == null ? null : inference.service();
     }
 
+    /** Stops the HTTP server, the dashboard, the monitor, then inference (which commits what it holds). */
     @Override
     public void close() {
+        if (httpDeployment != null) {
+            host.undeploy(httpDeployment); // no request reaches a closed dashboard or monitor
+        }
         if (dashboard != null) {
             try {
                 dashboard.close();
@@ -139,12 +147,8 @@ public final class Services implements AutoCloseable {
                 LOG.warn("monitor close: {}", e.toString());
             }
         }
-        if (inference != null) {
-            try {
-                inference.close();
-            } catch (RuntimeException e) {
-                LOG.warn("inference close: {}", e.toString());
-            }
+        if (inferenceDeployment != null) {
+            host.undeploy(inferenceDeployment);
         }
     }
 }

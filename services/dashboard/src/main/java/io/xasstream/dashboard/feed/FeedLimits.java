@@ -1,7 +1,7 @@
 package io.xasstream.dashboard.feed;
 
-import io.xasstream.common.config.DashboardSettings;
 import io.xasstream.common.config.XasConfig;
+import io.xasstream.dashboard.DashboardSettings;
 
 /**
  * The bounds of the fan-out, resolved once from the settings (tests build them directly).

@@ -1,12 +1,11 @@
-package io.xasstream.common.config;
+package io.xasstream.dashboard;
 
+import io.xasstream.common.config.Setting;
+import io.xasstream.common.config.SettingsGroup;
 import java.util.List;
 
-/**
- * Settings of the live dashboard (services/dashboard). Declared in their own class so that they move with the
- * dashboard once settings live with their modules; {@link XasConfig} lists them through {@link #ALL}.
- */
-public final class DashboardSettings {
+/** The settings of the live dashboard, registered as a {@link SettingsGroup}. */
+public final class DashboardSettings implements SettingsGroup {
     public static final Setting<String> HOST = Setting.string("dashboard.host", "127.0.0.1",
             "Interface of the HTTP server on monitor.http.port (the dashboard at /, its event stream /events and "
                     + "the monitor's query API); 0.0.0.0 serves other machines: set dashboard.token then.");
@@ -31,10 +30,15 @@ public final class DashboardSettings {
             "Join the spectra topic for the view of normalised spectra (per sample and push, only the latest "
                     + "spectrum is decoded and normalised; raw spectra never reach the browser).");
 
-    /** In documentation order. */
-    public static final List<Setting<?>> ALL = List.of(HOST, TOKEN, PUSH_INTERVAL_MS, HISTORY_POINTS, SAMPLES,
-            CLIENT_QUEUE, RESUME_BUFFER_BYTES, SPECTRA);
+    /** After the monitor's settings (its monitor.http.port is the dashboard's port), before the demo's. */
+    @Override
+    public int rank() {
+        return 250;
+    }
 
-    private DashboardSettings() {
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(HOST, TOKEN, PUSH_INTERVAL_MS, HISTORY_POINTS, SAMPLES, CLIENT_QUEUE, RESUME_BUFFER_BYTES,
+                SPECTRA);
     }
 }
