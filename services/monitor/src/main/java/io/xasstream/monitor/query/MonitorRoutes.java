@@ -1,6 +1,5 @@
 package io.xasstream.monitor.query;
 
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.xasstream.common.json.RecordJson;
@@ -28,13 +27,7 @@ public final class MonitorRoutes {
     private MonitorRoutes() {
     }
 
-    public static Router router(Vertx vertx, MonitorQueries queries) {
-        Router router = Router.router(vertx);
-        mount(router, queries);
-        return router;
-    }
-
-    /** Adds the query routes to a router that serves other routes too (the dashboard's server). */
+    /** Adds the query routes to a router that may serve other routes too (the dashboard's, on one server). */
     public static void mount(Router router, MonitorQueries queries) {
         router.get("/samples").handler(ctx -> respond(ctx, () -> array(queries.samples())));
         router.get("/samples/:experiment/:sample/state").handler(ctx -> respond(ctx,
