@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * One sample's results in a versioned results topic (a replay through another model version, or the shadow), to
@@ -65,8 +65,7 @@ public final class ReplayReader {
             if (partitions == null || partitions.isEmpty()) {
                 throw new IllegalArgumentException("no topic " + topic.name());
             }
-            TopicPartition tp = new TopicPartition(topic.name(),
-                    BuiltInPartitioner.partitionForKey(keyBytes, partitions.size()));
+            TopicPartition tp = new TopicPartition(topic.name(), partitionOf(keyBytes, partitions.size()));
             consumer.assign(List.of(tp));
             long begin = consumer.beginningOffsets(List.of(tp)).get(tp);
             long end = consumer.endOffsets(List.of(tp)).get(tp);
@@ -90,6 +89,16 @@ public final class ReplayReader {
         }
     }
 
+    /**
+     * The partition that Kafka's default partitioner gives a record with this (serialized, non-null) key: the
+     * positive murmur2 hash of the key bytes modulo the partition count, the formula the producer documents for
+     * keyed records when no partitioner is configured (as for every producer of results here). Computed with the
+     * public {@link Utils} functions rather than the producer's internal partitioner class.
+     */
+    static int partitionOf(byte[] key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
+    }
+
     private Topic<String, InferenceResult> resolve(String name) {
         String prefix = topics.results.name() + ".";
         if (name.equals(topics.resultsShadow.name())) {
@@ -101,5 +110,4 @@ public final class ReplayReader {
         throw new IllegalArgumentException("'" + name + "' is not a versioned results topic (" + prefix
                 + "<version>)");
     }
-
 }
