@@ -21,20 +21,14 @@ class DemoCommandIT {
 
     @Test
     void demoStreamsTheBundledSeriesAndStopsCleanly(@TempDir Path tmp) throws Exception {
-        StringWriter out = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
-        Path manifest = Path.of(System.getProperty("xasstream.repo.root", "../.."), "models/manifest.json");
-        CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> cl.execute("demo", "--duration", "45",
-                "--set", "demo.rate=20", "--set", "management.port=0", "--set", "monitor.http.port=0",
-                "--set", "models.manifest=" + manifest, "--set", "inference.execution-provider=cpu"));
+        DemoOutput run = new DemoOutput();
+        CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> run.run("--duration", "45",
+                "--set", "demo.rate=20"));
 
-        String bootstrap = DemoOutput.await(out, err, demo,
+        String bootstrap = run.await(demo,
                 Pattern.compile("Kafka bootstrap servers : (\\S+)"));
-        String health = DemoOutput.await(out, err, demo, Pattern.compile("health\\s+: (\\S+)"));
-        String samples = DemoOutput.await(out, err, demo,
+        String health = run.await(demo, Pattern.compile("health\\s+: (\\S+)"));
+        String samples = run.await(demo,
                 Pattern.compile("operando state \\(HTTP\\)\\s+: (\\S+)"));
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> h = http.send(HttpRequest.newBuilder(URI.create(health)).build(),
@@ -83,6 +77,6 @@ class DemoCommandIT {
         assertThat(sampleList.body()).contains("demo-fe-reduction-1");
 
         assertThat(demo.get(120, TimeUnit.SECONDS)).isZero();
-        assertThat(out.toString()).contains("stopped");
+        assertThat(run.out.toString()).contains("stopped");
     }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.xasstream.app.DemoOutput;
-import io.xasstream.app.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +28,6 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import picocli.CommandLine;
 
 /**
  * The dashboard as a person sees it, on `./xasstream demo` (embedded broker, the services, both demo series) with a
@@ -45,22 +41,15 @@ class DashboardBrowserIT {
     @Test
     void aPersonSeesBothSamplesLivePointsAnAlertAfterTheReductionAndAnotherSampleOnSwitching(@TempDir Path tmp)
             throws Exception {
-        StringWriter out = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
-        Path manifest = Path.of(System.getProperty("xasstream.repo.root", "../.."), "models/manifest.json");
+        DemoOutput run = new DemoOutput();
         // 3 spectra/s per series, each pass a new experiment: the Cu reduction step (spectra ~45-60) ~20 s into one
-        FutureTask<Integer> demo = new FutureTask<>(() -> cl.execute("demo", "--duration", "300",
-                "--set", "demo.rate=3", "--set", "management.port=0",
-                "--set", "monitor.http.port=0", "--set", "models.manifest=" + manifest,
-                "--set", "inference.execution-provider=cpu", "--set", "dashboard.token=" + TOKEN));
+        FutureTask<Integer> demo = new FutureTask<>(() -> run.run("--duration", "300", "--set", "demo.rate=3",
+                "--set", "dashboard.token=" + TOKEN));
         Thread demoThread = new Thread(demo, "demo");
         demoThread.start();
         try {
-            String login = DemoOutput.await(out, err, demo, Pattern.compile("dashboard\\s+: (\\S+)"));
-            String printed = out.toString();
+            String login = run.await(demo, Pattern.compile("dashboard\\s+: (\\S+)"));
+            String printed = run.out.toString();
             assertThat(printed.indexOf("http://")).as("the dashboard is the first URL printed")
                     .isEqualTo(printed.indexOf(login));
             assertThat(login).endsWith("/login");
