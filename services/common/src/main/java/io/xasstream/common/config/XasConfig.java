@@ -131,6 +131,8 @@ public final class XasConfig {
             MONITOR_APPLICATION_ID, MONITOR_STATE_DIR, MONITOR_WINDOW_COUNT, MONITOR_WINDOW_MS,
             MONITOR_CUSUM_THRESHOLD, MONITOR_CUSUM_DRIFT, MONITOR_HTTP_PORT,
             DEMO_SERIES, DEMO_RATE, DEMO_LOOP);
+    private static final List<Setting<?>> ALL_WITH_MODULES = java.util.stream.Stream.of(ALL, IngestSettings.ALL)
+            .flatMap(List::stream).toList();
 
     private final Map<Setting<?>, Object> values;
     private final Map<Setting<?>, String> origins;
@@ -144,7 +146,7 @@ public final class XasConfig {
 
     /** Every declared setting, in documentation order. */
     public static List<Setting<?>> settings() {
-        return ALL;
+        return ALL_WITH_MODULES;
     }
 
     /** Defaults only. */
