@@ -56,7 +56,8 @@ public record Profile(String name, String facility, String beamline, String stre
      * @param scanId      a value that identifies the scan; a change ends the scan (scan mode)
      * @param binEv       energy bin width of scan mode
      */
-    public record Karabo(KaraboMode mode, String experiment, String sample, String element, String edge,
+    public record Karabo(KaraboMode mode, String facility, String beamline, String experiment, String sample,
+                         String element, String edge,
                          Source spectrometer, Source pulseIds, List<Double> calibration, String signal, Source xgm,
                          Source monoEnergy, String energyUnit, Source scanDetector, Source scanId, double binEv,
                          Map<String, Source> conditions) {

@@ -22,7 +22,7 @@ public final class ProfileLoader {
     private static final Set<String> TOP = Set.of("name", "facility", "beamline", "stream", "energy", "energy-unit",
             "i0", "itrans", "irefer", "ifluor", "element", "edge", "edge-default", "sample", "sample-default",
             "experiment", "experiment-default", "conditions", "metadata", "karabo", "tiled");
-    private static final Set<String> KARABO = Set.of("mode", "experiment", "sample", "element", "edge", "signal",
+    private static final Set<String> KARABO = Set.of("mode", "facility", "beamline", "experiment", "sample", "element", "edge", "signal",
             "spectrometer", "pulse-ids", "calibration", "xgm", "mono-energy", "energy-unit", "scan-detector",
             "scan-id", "bin-ev", "conditions");
     private static final Set<String> SOURCE = Set.of("source", "path");
@@ -166,7 +166,8 @@ public final class ProfileLoader {
         }
         Map<String, Profile.Source> conditions = new LinkedHashMap<>();
         k.entries("conditions").forEach((name, v) -> conditions.put(name, source(k, "conditions." + name, v)));
-        return new Profile.Karabo(mode, k.text("experiment", "xfel"), k.text("sample", "sample"),
+        return new Profile.Karabo(mode, k.text("facility", "European XFEL"), k.text("beamline", ""),
+                k.text("experiment", "xfel"), k.text("sample", "sample"),
                 k.text("element", ""), k.text("edge", "K"), source(k, "spectrometer"), source(k, "pulse-ids"),
                 k.numbers("calibration", List.of(0.0, 1.0)), signal, source(k, "xgm"), source(k, "mono-energy"),
                 unit(k.where() + ".energy-unit", k.text("energy-unit", "eV")), source(k, "scan-detector"),
