@@ -44,8 +44,8 @@ public final class BlueskyIngest implements AutoCloseable {
 
     private final XasConfig config;
     private final KafkaClients clients;
-    private final Pattern documents;
     private final KafkaStreams streams;
+    private final KafkaStreamsMetrics binder;
     private final String applicationId;
     private Path tempStateDir;
     private volatile Throwable failure;
@@ -54,7 +54,6 @@ public final class BlueskyIngest implements AutoCloseable {
                           MeterRegistry registry, int liveEvery) {
         this.config = config;
         this.clients = new KafkaClients(config);
-        this.documents = documents;
         this.applicationId = config.get(IngestSettings.BLUESKY_APPLICATION_ID);
         this.streams = new KafkaStreams(BlueskyTopology.build(documents, topics, profile, metrics, liveEvery),
                 properties());
@@ -63,8 +62,8 @@ public final class BlueskyIngest implements AutoCloseable {
             failure = e;
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        if (registry != null) {
-            KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+        this.binder = registry == null ? null : new KafkaStreamsMetrics(streams);
+        if (binder != null) {
             binder.bindTo(registry);
         }
         metrics.lag(this::lag);
@@ -113,8 +112,8 @@ public final class BlueskyIngest implements AutoCloseable {
     }
 
     /** The end offsets (read_committed) of every partition of the matching topics, now: what --once reads. */
-    public Map<TopicPartition, Long> endOffsets() {
-        try (Admin admin = clients.admin()) {
+    public static Map<TopicPartition, Long> endOffsets(XasConfig config, Pattern documents) {
+        try (Admin admin = new KafkaClients(config).admin()) {
             var names = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
                     .filter(n -> documents.matcher(n).matches()).toList();
             if (names.isEmpty()) {
@@ -127,6 +126,9 @@ public final class BlueskyIngest implements AutoCloseable {
             admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
                     .get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));
             return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the end offsets of /" + documents + "/: " + e, e);
         }
@@ -199,6 +201,9 @@ public final class BlueskyIngest implements AutoCloseable {
         if (!streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
             LOG.warn("Bluesky adapter did not stop within 30 s");
+        }
+        if (binder != null) {
+            binder.close();
         }
         if (tempStateDir != null) {
             try (var paths = Files.walk(tempStateDir)) {

@@ -101,7 +101,7 @@ class BlueskyIngestIT {
     static void runOnce(XasConfig config, Topics topics, IngestMetrics metrics) throws Exception {
         try (BlueskyIngest ingest = BlueskyIngest.start(config, topics, TOPICS, ProfileLoader.defaults(), metrics,
                 null, 0)) {
-            Map<org.apache.kafka.common.TopicPartition, Long> ends = ingest.endOffsets();
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = BlueskyIngest.endOffsets(config, TOPICS);
             assertThat(ingest.awaitCommitted(ends, Duration.ofMinutes(3))).as("caught up with " + ends).isTrue();
         }
     }
