@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * flatten their metadata before publishing).
  */
 public final class Paths {
-    private static final Pattern SEGMENT = Pattern.compile("([^.\\[\\]]+)((?:\\[\\d+])*)");
+    /** A key (which may itself contain dots, for flat keys) and its trailing list indices. */
+    private static final Pattern SEGMENT = Pattern.compile("(.+?)((?:\\[\\d+])*)");
     private static final Pattern INDEX = Pattern.compile("\\[(\\d+)]");
 
     private Paths() {
