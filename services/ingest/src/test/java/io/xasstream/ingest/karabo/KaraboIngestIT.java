@@ -221,5 +221,4 @@ class KaraboIngestIT {
         }
         return out;
     }
-
 }

@@ -58,4 +58,18 @@ class ProfileLoaderTest {
                 .hasMessageContaining("karabo.xgm").hasMessageContaining("pth");
         assertThatThrownBy(() -> ProfileLoader.fromYaml("- a list")).hasMessageContaining("mapping");
     }
+
+    @Test
+    void theSampleProfileInTheReadmeLoads(@TempDir Path dir) throws Exception {
+        String readme = Files.readString(Path.of(System.getProperty("xasstream.repo.root", "../.."), "README.md"));
+        int section = readme.indexOf("### Profiles");
+        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+        String yaml = readme.substring(start, readme.indexOf("```", start));
+        Path f = dir.resolve("site.yaml");
+        Files.writeString(f, yaml);
+        Profile p = ProfileLoader.load(f);
+        assertThat(p.energyUnit()).isEqualTo("keV");
+        assertThat(p.conditions()).containsKeys("temperature", "flow");
+        assertThat(p.karabo().mode()).isEqualTo(Profile.KaraboMode.SCAN);
+    }
 }
