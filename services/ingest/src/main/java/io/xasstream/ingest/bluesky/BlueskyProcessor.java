@@ -118,8 +118,16 @@ final class BlueskyProcessor implements Processor<byte[], byte[], String, Specif
         }
         store.put(page ? RunKeys.page(run, descriptor, first) : RunKeys.event(run, descriptor, first), record.value());
         if (liveEvery > 0 && runAndStream[1].equals(mapper.profile().stream())) {
-            live(record, run, page && seq instanceof List<?> l ? l.size() : 1);
+            live(record, run, page ? rows(seq) : 1);
         }
+    }
+
+    /** Rows of an event page: its seq_num list or numpy array. */
+    private static int rows(Object seq) {
+        if (seq instanceof List<?> l) {
+            return l.size();
+        }
+        return seq instanceof io.xasstream.ingest.msgpack.NdArray a ? a.size() : 1;
     }
 
     private static long firstSeq(Object seq) {
