@@ -21,9 +21,25 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Broker-side chores of the ingest integration tests: configuration, topics, producing, reading committed. */
+/**
+ * Broker-side chores of the ingest integration tests: one embedded broker for all of them (a broker start is the
+ * largest part of an IT's time on a loaded machine; each test keeps to its own topics, ids and application ids),
+ * configuration, topics, producing, reading committed.
+ */
 public final class IngestITSupport {
+    private static EmbeddedKafka shared;
+
     private IngestITSupport() {
+    }
+
+    /** The broker shared by the ingest ITs of this JVM, started on first use and stopped when the JVM exits. */
+    public static synchronized EmbeddedKafka broker() {
+        if (shared == null) {
+            EmbeddedKafka k = EmbeddedKafka.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(k::close, "it-broker-stop"));
+            shared = k;
+        }
+        return shared;
     }
 
     /** The broker's address, small session timeouts (a killed member leaves fast), the registry's topics. */
