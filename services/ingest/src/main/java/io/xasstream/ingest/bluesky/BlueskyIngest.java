@@ -2,11 +2,11 @@ package io.xasstream.ingest.bluesky;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.xasstream.common.config.IngestSettings;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.ingest.IngestMetrics;
+import io.xasstream.ingest.IngestSettings;
 import io.xasstream.ingest.profile.Profile;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,12 +1,12 @@
 package io.xasstream.ingest.karabo;
 
-import io.xasstream.common.config.IngestSettings;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.records.DeadLetters;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.core.ReasonCode;
 import io.xasstream.ingest.IngestMetrics;
+import io.xasstream.ingest.IngestSettings;
 import io.xasstream.ingest.mapping.IngestRejection;
 import io.xasstream.ingest.mapping.Scan;
 import io.xasstream.ingest.mapping.SpectrumBuilder;

@@ -2,7 +2,7 @@ package io.xasstream.ingest.tiled;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.xasstream.common.config.IngestSettings;
+import io.xasstream.ingest.IngestSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -1,11 +1,11 @@
 package io.xasstream.ingest.tiled;
 
-import io.xasstream.common.config.IngestSettings;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.records.DeadLetters;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.ingest.IngestMetrics;
+import io.xasstream.ingest.IngestSettings;
 import io.xasstream.ingest.mapping.IngestRejection;
 import io.xasstream.ingest.mapping.Paths;
 import io.xasstream.ingest.mapping.RunData;

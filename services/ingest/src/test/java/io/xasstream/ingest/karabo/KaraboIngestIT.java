@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.xasstream.common.config.IngestSettings;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.io.SpectrumFile;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.ingest.Fixtures;
 import io.xasstream.ingest.IngestITSupport;
 import io.xasstream.ingest.IngestMetrics;
+import io.xasstream.ingest.IngestSettings;
 import io.xasstream.ingest.msgpack.MsgpackWriter;
 import io.xasstream.ingest.msgpack.NdArray;
 import io.xasstream.ingest.profile.Profile;

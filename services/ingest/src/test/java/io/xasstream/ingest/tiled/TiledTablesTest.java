@@ -3,7 +3,7 @@ package io.xasstream.ingest.tiled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.xasstream.common.config.IngestSettings;
+import io.xasstream.ingest.IngestSettings;
 import org.junit.jupiter.api.Test;
 
 /** Tiled table bodies: JSON columns and pandas-style CSV give the same columns; a broken body is refused. */

@@ -1,7 +1,7 @@
 package io.xasstream.app.cli.ingest;
 
 import io.xasstream.app.cli.ConfigOptions;
-import io.xasstream.common.config.IngestSettings;
+import io.xasstream.ingest.IngestSettings;
 import io.xasstream.ingest.bluesky.BlueskyIngest;
 import java.io.PrintWriter;
 import java.nio.file.Path;

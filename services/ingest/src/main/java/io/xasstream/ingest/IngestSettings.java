@@ -1,12 +1,14 @@
-package io.xasstream.common.config;
+package io.xasstream.ingest;
 
+import io.xasstream.common.config.Setting;
+import io.xasstream.common.config.SettingsGroup;
 import java.util.List;
 
 /**
- * Settings of the ingest adapters ({@code ./xasstream ingest bluesky|karabo|tiled}); registered in
- * {@link XasConfig}'s list. Per-run choices (topics, profile, --once) are command options, not settings.
+ * Settings of the ingest adapters ({@code ./xasstream ingest bluesky|karabo|tiled}), registered as a
+ * {@link SettingsGroup}. Per-run choices (topics, profile, --once) are command options, not settings.
  */
-public final class IngestSettings {
+public final class IngestSettings implements SettingsGroup {
     /** ZeroMQ socket pattern of the Karabo bridge: REQ sends "next" per train, SUB receives what is published. */
     public enum KaraboSocket { REQ, SUB }
 
@@ -37,11 +39,14 @@ public final class IngestSettings {
             "xasstream-ingest-tiled-1", "Transactional id of the Tiled adapter: each run's spectrum and its checkpoint "
                     + "commit together.");
 
-    /** Every ingest setting, in documentation order. */
-    public static final List<Setting<?>> ALL = List.of(BLUESKY_APPLICATION_ID, BLUESKY_STATE_DIR, KARABO_ENDPOINT,
-            KARABO_SOCKET, KARABO_TIMEOUT_MS, TILED_URL, TILED_API_KEY, TILED_PAGE_SIZE, TILED_FORMAT,
-            TILED_TRANSACTIONAL_ID);
+    @Override
+    public int rank() {
+        return 400;
+    }
 
-    private IngestSettings() {
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(BLUESKY_APPLICATION_ID, BLUESKY_STATE_DIR, KARABO_ENDPOINT, KARABO_SOCKET, KARABO_TIMEOUT_MS,
+                TILED_URL, TILED_API_KEY, TILED_PAGE_SIZE, TILED_FORMAT, TILED_TRANSACTIONAL_ID);
     }
 }

@@ -1,4 +1,4 @@
-package io.xasstream.inference.service;
+package io.xasstream.inference.loop;
 
 import io.xasstream.common.records.DeadLetters;
 import io.xasstream.core.ReasonCode;
