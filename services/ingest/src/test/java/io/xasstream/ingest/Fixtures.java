@@ -3,6 +3,8 @@ package io.xasstream.ingest;
 import io.xasstream.common.io.SpectrumFile;
 import io.xasstream.common.io.SpectrumFileReader;
 import io.xasstream.ingest.bluesky.SimulatedRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,8 +41,8 @@ public final class Fixtures {
                     throw new IllegalStateException(p + ": " + e.getMessage(), e);
                 }
             }).toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

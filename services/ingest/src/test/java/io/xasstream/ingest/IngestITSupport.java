@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -68,7 +69,7 @@ public final class IngestITSupport {
             throws Exception {
         try (var producer = new KafkaProducer<>(new KafkaClients(config).producer("it-source"),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+            List<Future<?>> sends = new ArrayList<>();
             for (byte[] v : values) {
                 sends.add(producer.send(new ProducerRecord<>(topic, partition, key, v)));
             }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -175,7 +176,7 @@ class IngestBlueskyIT {
     private static void produce(String topic, List<byte[]> values) throws Exception {
         try (var producer = new KafkaProducer<>(new KafkaClients(config).producer("it-bluesky"),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+            List<Future<?>> sends = new ArrayList<>();
             for (byte[] v : values) {
                 sends.add(producer.send(new ProducerRecord<>(topic, 0, "bmm".getBytes(), v)));
             }

@@ -13,10 +13,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -24,6 +27,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -150,7 +154,7 @@ public final class BlueskyIngest implements AutoCloseable {
                 try {
                     committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
                             .get(30, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     committed = Map.of();
                 }
                 boolean done = true;
@@ -186,7 +190,7 @@ public final class BlueskyIngest implements AutoCloseable {
     /** Records on the input partitions not yet read (the consumers' own records-lag metrics summed). */
     double lag() {
         double sum = 0;
-        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+        for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
             if (e.getKey().name().equals("records-lag") && e.getValue().metricValue() instanceof Number n
                     && Double.isFinite(n.doubleValue())) {
                 sum += n.doubleValue();
@@ -207,7 +211,7 @@ public final class BlueskyIngest implements AutoCloseable {
         }
         if (tempStateDir != null) {
             try (var paths = Files.walk(tempStateDir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 LOG.debug("cannot delete {}: {}", tempStateDir, e.toString());
             }

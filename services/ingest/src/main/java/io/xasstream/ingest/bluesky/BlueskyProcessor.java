@@ -10,9 +10,12 @@ import io.xasstream.ingest.mapping.RunMapper;
 import io.xasstream.ingest.mapping.Scan;
 import io.xasstream.ingest.mapping.SpectrumBuilder;
 import io.xasstream.ingest.msgpack.MsgpackException;
+import io.xasstream.ingest.msgpack.NdArray;
 import io.xasstream.schema.dlq.RejectedSpectrum;
 import io.xasstream.schema.spectrum.Spectrum;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +50,7 @@ final class BlueskyProcessor implements Processor<byte[], byte[], String, Specif
         this.mapper = mapper;
         this.metrics = metrics;
         this.liveEvery = liveEvery;
-        java.util.Set<String> kept = new java.util.HashSet<>();
+        Set<String> kept = new HashSet<>();
         kept.add(mapper.profile().stream());
         mapper.profile().conditions().values().forEach(c -> kept.add(c.stream()));
         this.streamsKept = Set.copyOf(kept);
@@ -127,7 +130,7 @@ final class BlueskyProcessor implements Processor<byte[], byte[], String, Specif
         if (seq instanceof List<?> l) {
             return l.size();
         }
-        return seq instanceof io.xasstream.ingest.msgpack.NdArray a ? a.size() : 1;
+        return seq instanceof NdArray a ? a.size() : 1;
     }
 
     private static long firstSeq(Object seq) {
@@ -138,10 +141,10 @@ final class BlueskyProcessor implements Processor<byte[], byte[], String, Specif
             }
             return Double.isFinite(min) ? (long) min : -1;
         }
-        if (seq instanceof io.xasstream.ingest.msgpack.NdArray a) {
+        if (seq instanceof NdArray a) {
             try {
                 double[] v = a.toDoubles();
-                return v.length == 0 ? -1 : (long) java.util.Arrays.stream(v).min().getAsDouble();
+                return v.length == 0 ? -1 : (long) Arrays.stream(v).min().getAsDouble();
             } catch (MsgpackException e) {
                 return -1;
             }

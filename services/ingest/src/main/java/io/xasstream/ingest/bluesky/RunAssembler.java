@@ -1,5 +1,6 @@
 package io.xasstream.ingest.bluesky;
 
+import io.xasstream.core.ReasonCode;
 import io.xasstream.ingest.mapping.IngestRejection;
 import io.xasstream.ingest.mapping.RunData;
 import io.xasstream.ingest.mapping.StreamBuilder;
@@ -54,7 +55,7 @@ final class RunAssembler {
             }
         }
         if (start == null) {
-            throw new IngestRejection(io.xasstream.core.ReasonCode.ORPHAN_DOCUMENT, "run " + run + " has no start");
+            throw new IngestRejection(ReasonCode.ORPHAN_DOCUMENT, "run " + run + " has no start");
         }
         for (KeyValue<String, byte[]> kv : events) {
             String rest = kv.key.substring(prefix.length());
@@ -79,7 +80,7 @@ final class RunAssembler {
         try {
             return BlueskyDocument.decode(value);
         } catch (MsgpackException e) {
-            throw new IngestRejection(io.xasstream.core.ReasonCode.UNDECODABLE_DOCUMENT, e.getMessage());
+            throw new IngestRejection(ReasonCode.UNDECODABLE_DOCUMENT, e.getMessage());
         }
     }
 }

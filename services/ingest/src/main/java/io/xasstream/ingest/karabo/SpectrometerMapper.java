@@ -15,7 +15,9 @@ import io.xasstream.schema.spectrum.RegularEnergyAxis;
 import io.xasstream.schema.spectrum.SpectrumBatch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,7 @@ public final class SpectrometerMapper {
                     .orElseThrow(() -> missing(train, "spectrometer " + profile.spectrometer()));
             if (det.shape().length > 2 || det.size() == 0) {
                 throw new IngestRejection(ReasonCode.MISSING_COLUMN, "train " + train.trainId() + ": spectrometer "
-                        + "array has shape " + java.util.Arrays.toString(det.shape()) + ", not pulses x pixels");
+                        + "array has shape " + Arrays.toString(det.shape()) + ", not pulses x pixels");
             }
             int pulses = det.rows();
             int pixels = det.columns();
@@ -62,9 +64,9 @@ public final class SpectrometerMapper {
                 }
             }
             List<String> ids = new ArrayList<>(pulses);
-            List<java.time.Instant> times = new ArrayList<>(pulses);
+            List<Instant> times = new ArrayList<>(pulses);
             List<Integer> pulseList = new ArrayList<>(pulses);
-            java.time.Instant at = KaraboTime.instant(train.timestamp());
+            Instant at = KaraboTime.instant(train.timestamp());
             for (int p = 0; p < pulses; p++) {
                 ids.add(profile.experiment() + "-" + train.trainId() + "-" + pulseIds[p]);
                 times.add(at);

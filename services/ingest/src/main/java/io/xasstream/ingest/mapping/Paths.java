@@ -1,5 +1,6 @@
 package io.xasstream.ingest.mapping;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public final class Paths {
         }
         // a flat key may cover several parts ("XDI.Element.symbol" inside "XDI"): try the longest first
         for (int to = parts.length; to > from; to--) {
-            String joined = String.join(".", java.util.Arrays.copyOfRange(parts, from, to));
+            String joined = String.join(".", Arrays.copyOfRange(parts, from, to));
             Matcher m = SEGMENT.matcher(joined);
             if (!m.matches()) {
                 continue;

@@ -7,6 +7,7 @@ import io.xasstream.schema.common.MeasurementMode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,12 +31,7 @@ public final class RunMapper {
      *                         i0 or signal column), MISSING_FIELD (no element in the start metadata)
      */
     public Scan map(RunData run) throws IngestRejection {
-        String status = Paths.text(run.stop() == null ? null : run.stop().get("exit_status")).orElse("(none)");
-        if (!status.equalsIgnoreCase("success")) {
-            String reason = Paths.text(run.stop() == null ? null : run.stop().get("reason")).orElse("");
-            throw new IngestRejection(ReasonCode.RUN_NOT_SUCCESSFUL, "run " + run.uid() + " ended with exit_status "
-                    + status + (reason.isEmpty() ? "" : ": " + reason));
-        }
+        requireSuccess(run);
         StreamData stream = run.streams().get(profile.stream());
         if (stream == null || stream.rows() == 0) {
             throw new IngestRejection(ReasonCode.MISSING_COLUMN, "run " + run.uid() + " has no events in stream '"
@@ -48,9 +44,37 @@ public final class RunMapper {
         double[] itrans = profile.itrans().isBlank() ? null : stream.columns().get(profile.itrans());
         double[] ifluor = itrans != null ? null : fluorescence(stream, run.uid());
         double[] irefer = itrans == null || profile.irefer().isBlank() ? null : stream.columns().get(profile.irefer());
+        List<Integer> keep = keptRows(run.uid(), energy, i0, itrans != null ? itrans : ifluor, itrans != null);
+        Map<String, Object> start = run.start();
+        String element = Paths.firstText(start, profile.element()).orElseThrow(() -> new IngestRejection(
+                ReasonCode.MISSING_FIELD, "run " + run.uid() + ": no element in the start document (looked at "
+                + profile.element() + ")"));
+        return new Scan(run.uid(), profile.facility(),
+                Paths.text(start.get("beamline_id")).orElse(profile.beamline()),
+                Paths.firstText(start, profile.experiment()).orElse(profile.experimentDefault()),
+                Paths.firstText(start, profile.sample()).orElse(profile.sampleDefault()),
+                capitalised(element), Paths.firstText(start, profile.edge()).orElse(profile.edgeDefault()),
+                itrans != null ? MeasurementMode.TRANSMISSION : MeasurementMode.FLUORESCENCE, startTime(start),
+                pick(energy, keep, scale), pick(i0, keep, 1), pick(itrans, keep, 1), pick(ifluor, keep, 1),
+                pick(irefer, keep, 1), conditions(run), metadata(run, energyKey));
+    }
 
-        // rows without energy, i0 or signal (a detector that missed a point) are left out, not invented
-        double[] signal = itrans != null ? itrans : ifluor;
+    private static void requireSuccess(RunData run) throws IngestRejection {
+        Map<String, Object> stop = run.stop() == null ? Map.of() : run.stop();
+        String status = Paths.text(stop.get("exit_status")).orElse("(none)");
+        if (!status.equalsIgnoreCase("success")) {
+            String reason = Paths.text(stop.get("reason")).orElse("");
+            throw new IngestRejection(ReasonCode.RUN_NOT_SUCCESSFUL, "run " + run.uid() + " ended with exit_status "
+                    + status + (reason.isEmpty() ? "" : ": " + reason));
+        }
+    }
+
+    /**
+     * Rows with energy, i0 and signal, in increasing energy: rows where a detector missed a point are left out,
+     * not invented.
+     */
+    private static List<Integer> keptRows(String uid, double[] energy, double[] i0, double[] signal,
+                                          boolean transmission) throws IngestRejection {
         List<Integer> keep = new ArrayList<>();
         for (int i = 0; i < energy.length; i++) {
             if (!Double.isNaN(energy[i]) && !Double.isNaN(i0[i]) && !Double.isNaN(signal[i])) {
@@ -58,34 +82,25 @@ public final class RunMapper {
             }
         }
         if (keep.isEmpty()) {
-            throw new IngestRejection(ReasonCode.MISSING_COLUMN, "run " + run.uid() + ": no event has energy, i0 and "
-                    + (itrans != null ? "itrans" : "fluorescence") + " together");
+            throw new IngestRejection(ReasonCode.MISSING_COLUMN, "run " + uid + ": no event has energy, i0 and "
+                    + (transmission ? "itrans" : "fluorescence") + " together");
         }
-        boolean decreasing = keep.size() > 1 && energy[keep.get(0)] > energy[keep.get(keep.size() - 1)];
-        if (decreasing) {
-            java.util.Collections.reverse(keep);
+        if (keep.size() > 1 && energy[keep.get(0)] > energy[keep.get(keep.size() - 1)]) {
+            Collections.reverse(keep);
         }
-        Map<String, Object> start = run.start();
-        String element = Paths.firstText(start, profile.element()).orElseThrow(() -> new IngestRejection(
-                ReasonCode.MISSING_FIELD, "run " + run.uid() + ": no element in the start document (looked at "
-                + profile.element() + ")"));
+        return keep;
+    }
+
+    private Map<String, String> metadata(RunData run, String energyKey) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("source", run.source());
         metadata.put("runUid", run.uid());
         metadata.put("profile", profile.name());
         metadata.put("energyColumn", energyKey);
         for (String path : profile.metadata()) {
-            Paths.find(start, path).flatMap(Paths::text).ifPresent(v -> metadata.put(path, v));
+            Paths.find(run.start(), path).flatMap(Paths::text).ifPresent(v -> metadata.put(path, v));
         }
-        return new Scan(run.uid(), profile.facility(),
-                Paths.text(start.get("beamline_id")).orElse(profile.beamline()),
-                Paths.firstText(start, profile.experiment()).orElse(profile.experimentDefault()),
-                Paths.firstText(start, profile.sample()).orElse(profile.sampleDefault()),
-                capitalised(element), Paths.firstText(start, profile.edge()).orElse(profile.edgeDefault()),
-                itrans != null ? MeasurementMode.TRANSMISSION : MeasurementMode.FLUORESCENCE, startTime(start),
-                pick(energy, keep, scale), pick(i0, keep, 1), itrans == null ? null : pick(itrans, keep, 1),
-                ifluor == null ? null : pick(ifluor, keep, 1), irefer == null ? null : pick(irefer, keep, 1),
-                conditions(run), metadata);
+        return metadata;
     }
 
     private String energyColumn(Map<String, Object> start, StreamData stream) throws IngestRejection {
@@ -169,7 +184,11 @@ public final class RunMapper {
         return unit.trim().toLowerCase(Locale.ROOT).equals("kev");
     }
 
+    /** The kept rows of a column, scaled; null for a column the run does not have. */
     private static double[] pick(double[] values, List<Integer> rows, double scale) {
+        if (values == null) {
+            return null;
+        }
         double[] out = new double[rows.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = values[rows.get(i)] * scale;

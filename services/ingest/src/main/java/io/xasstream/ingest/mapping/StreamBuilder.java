@@ -1,5 +1,6 @@
 package io.xasstream.ingest.mapping;
 
+import io.xasstream.core.ReasonCode;
 import io.xasstream.ingest.msgpack.MsgpackException;
 import io.xasstream.ingest.msgpack.NdArray;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +45,7 @@ public final class StreamBuilder {
      */
     public void event(Map<String, Object> event) throws IngestRejection {
         if (!(event.get("data") instanceof Map<?, ?> data) || !(event.get("seq_num") instanceof Number seq)) {
-            throw new IngestRejection(io.xasstream.core.ReasonCode.UNDECODABLE_DOCUMENT,
+            throw new IngestRejection(ReasonCode.UNDECODABLE_DOCUMENT,
                     "event without data or seq_num");
         }
         Map<String, Object> row = new LinkedHashMap<>();
@@ -60,13 +62,13 @@ public final class StreamBuilder {
         List<Object> seq = list(page.get("seq_num"), "seq_num");
         List<Object> time = page.containsKey("time") ? list(page.get("time"), "time") : null;
         if (!(page.get("data") instanceof Map<?, ?> data)) {
-            throw new IngestRejection(io.xasstream.core.ReasonCode.UNDECODABLE_DOCUMENT, "event_page without data");
+            throw new IngestRejection(ReasonCode.UNDECODABLE_DOCUMENT, "event_page without data");
         }
         Map<String, List<Object>> columns = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : data.entrySet()) {
             List<Object> col = list(e.getValue(), "data." + e.getKey());
             if (col.size() != seq.size()) {
-                throw new IngestRejection(io.xasstream.core.ReasonCode.UNDECODABLE_DOCUMENT, "event_page column "
+                throw new IngestRejection(ReasonCode.UNDECODABLE_DOCUMENT, "event_page column "
                         + e.getKey() + " has " + col.size() + " values for " + seq.size() + " seq_nums");
             }
             columns.put(String.valueOf(e.getKey()), col);
@@ -101,11 +103,11 @@ public final class StreamBuilder {
                 }
                 return out;
             } catch (MsgpackException e) {
-                throw new IngestRejection(io.xasstream.core.ReasonCode.UNDECODABLE_DOCUMENT, what + ": "
+                throw new IngestRejection(ReasonCode.UNDECODABLE_DOCUMENT, what + ": "
                         + e.getMessage());
             }
         }
-        throw new IngestRejection(io.xasstream.core.ReasonCode.UNDECODABLE_DOCUMENT, "event_page " + what
+        throw new IngestRejection(ReasonCode.UNDECODABLE_DOCUMENT, "event_page " + what
                 + " is not a list");
     }
 
@@ -113,7 +115,7 @@ public final class StreamBuilder {
     public StreamData build() {
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparingLong(Row::seq).thenComparingDouble(Row::time));
-        Set<String> keys = new java.util.LinkedHashSet<>(dataKeys.keySet());
+        Set<String> keys = new LinkedHashSet<>(dataKeys.keySet());
         sorted.forEach(r -> keys.addAll(r.data().keySet()));
         Set<String> nonScalar = new HashSet<>();
         Map<String, double[]> columns = new LinkedHashMap<>();

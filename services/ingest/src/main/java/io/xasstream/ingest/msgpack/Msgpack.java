@@ -1,6 +1,7 @@
 package io.xasstream.ingest.msgpack;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,7 +64,7 @@ public final class Msgpack {
             }
             case INTEGER -> {
                 if (f == MessageFormat.UINT64) {
-                    java.math.BigInteger big = u.unpackBigInteger();
+                    BigInteger big = u.unpackBigInteger();
                     return big.bitLength() < 64 ? (Object) big.longValue() : (Object) big.doubleValue();
                 }
                 return u.unpackLong();

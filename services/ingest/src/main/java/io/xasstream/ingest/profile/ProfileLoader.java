@@ -2,7 +2,9 @@ package io.xasstream.ingest.profile;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +55,7 @@ public final class ProfileLoader {
     /** A profile from YAML text merged over the default (tests, embedded profiles). */
     public static Profile fromYaml(String yaml) {
         Map<String, Object> tree = defaultTree();
-        merge(tree, yaml(new java.io.StringReader(yaml), "profile text"));
+        merge(tree, yaml(new StringReader(yaml), "profile text"));
         return parse("profile text", tree);
     }
 
@@ -62,7 +64,7 @@ public final class ProfileLoader {
             if (in == null) {
                 throw new IllegalStateException("bundled profile " + DEFAULT + " missing from the jar");
             }
-            return yaml(new java.io.InputStreamReader(in, StandardCharsets.UTF_8), DEFAULT);
+            return yaml(new InputStreamReader(in, StandardCharsets.UTF_8), DEFAULT);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -12,13 +12,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An idempotent producer of spectra, batches and dead letters for a source that cannot be re-read (the Karabo
  * bridge): sends are asynchronous, a failed send is logged and counted ({@link #failures()}), never retried by hand.
  */
 public final class SpectraPublisher implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SpectraPublisher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SpectraPublisher.class);
 
     private final Topics topics;
     private final IngestMetrics metrics;

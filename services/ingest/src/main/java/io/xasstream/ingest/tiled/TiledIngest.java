@@ -4,6 +4,7 @@ import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.records.DeadLetters;
 import io.xasstream.common.topics.Topics;
+import io.xasstream.core.ReasonCode;
 import io.xasstream.ingest.IngestMetrics;
 import io.xasstream.ingest.IngestSettings;
 import io.xasstream.ingest.mapping.IngestRejection;
@@ -11,6 +12,7 @@ import io.xasstream.ingest.mapping.Paths;
 import io.xasstream.ingest.mapping.RunData;
 import io.xasstream.ingest.mapping.RunMapper;
 import io.xasstream.ingest.mapping.SpectrumBuilder;
+import io.xasstream.ingest.mapping.StreamData;
 import io.xasstream.ingest.profile.Profile;
 import io.xasstream.schema.dlq.RejectedSpectrum;
 import io.xasstream.schema.ingest.IngestCheckpoint;
@@ -174,7 +176,7 @@ public final class TiledIngest implements AutoCloseable {
     }
 
     /** The streams the profile needs, each from its event table and its metadata's data_keys. */
-    private Map<String, io.xasstream.ingest.mapping.StreamData> streams(String run)
+    private Map<String, StreamData> streams(String run)
             throws IOException, IngestRejection {
         List<String> names = new ArrayList<>();
         names.add(mapper.profile().stream());
@@ -183,7 +185,7 @@ public final class TiledIngest implements AutoCloseable {
                 names.add(c.stream());
             }
         });
-        Map<String, io.xasstream.ingest.mapping.StreamData> out = new LinkedHashMap<>();
+        Map<String, StreamData> out = new LinkedHashMap<>();
         for (String name : names) {
             String streamPath = catalog + "/" + run + "/" + name;
             String body;
@@ -202,7 +204,7 @@ public final class TiledIngest implements AutoCloseable {
         return out;
     }
 
-    private void commit(String itemId, String key, byte[] value, io.xasstream.core.ReasonCode reason,
+    private void commit(String itemId, String key, byte[] value, ReasonCode reason,
                         String spectrumId) {
         IngestCheckpoint c = IngestCheckpoint.newBuilder().setSource(source).setItemId(itemId)
                 .setOutcome(reason == null ? "published" : "rejected").setSpectrumId(spectrumId)

@@ -6,6 +6,7 @@ import io.xasstream.ingest.mapping.StreamData;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** A Tiled event table (columns, with seq_num and time when present) → the same {@link StreamData} as Kafka gives. */
 final class TiledStreams {
@@ -27,7 +28,7 @@ final class TiledStreams {
         });
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("data", data);
-        page.put("seq_num", seq != null ? seq : java.util.stream.IntStream.rangeClosed(1, rows).boxed()
+        page.put("seq_num", seq != null ? seq : IntStream.rangeClosed(1, rows).boxed()
                 .map(Object.class::cast).toList());
         if (time != null) {
             page.put("time", time);

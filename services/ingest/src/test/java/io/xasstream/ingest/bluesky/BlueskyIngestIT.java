@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,7 +111,7 @@ class BlueskyIngestIT {
     static void runOnce(XasConfig config, Topics topics, Pattern pattern, IngestMetrics metrics) throws Exception {
         try (BlueskyIngest ingest = BlueskyIngest.start(config, topics, pattern, ProfileLoader.defaults(), metrics,
                 null, 0)) {
-            Map<org.apache.kafka.common.TopicPartition, Long> ends = BlueskyIngest.endOffsets(config, pattern);
+            Map<TopicPartition, Long> ends = BlueskyIngest.endOffsets(config, pattern);
             assertThat(ingest.awaitCommitted(ends, Duration.ofMinutes(3))).as("caught up with " + ends).isTrue();
         }
     }

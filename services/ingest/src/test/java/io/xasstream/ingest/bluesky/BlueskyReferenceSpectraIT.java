@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,7 @@ class BlueskyReferenceSpectraIT {
         }
         IngestITSupport.produce(config, "ref.bluesky.runengine.documents", 0, null, messages);
 
-        java.util.regex.Pattern topic = java.util.regex.Pattern.compile("ref\\.bluesky\\.runengine\\.documents");
+        Pattern topic = Pattern.compile("ref\\.bluesky\\.runengine\\.documents");
         BlueskyIngestIT.runOnce(config, topics, topic, new IngestMetrics(new SimpleMeterRegistry(), "bluesky"));
 
         List<Spectrum> spectra = IngestITSupport.readAll(config, topics.spectra).stream()

@@ -10,6 +10,7 @@ import io.xasstream.common.topics.Topics;
 import io.xasstream.core.preprocess.MuFromChannels;
 import io.xasstream.ingest.Fixtures;
 import io.xasstream.ingest.IngestMetrics;
+import io.xasstream.ingest.msgpack.MsgpackWriter;
 import io.xasstream.ingest.profile.ProfileLoader;
 import io.xasstream.schema.common.MeasurementMode;
 import io.xasstream.schema.dlq.RejectedSpectrum;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
@@ -200,9 +202,9 @@ class BlueskyTopologyTest {
         SpectrumFile sf = fixture(2);
         List<byte[]> m = new ArrayList<>(Fixtures.run(sf, "run-g").messages());
         m.add(3, "not msgpack at all \u0000\u00ff".getBytes(StandardCharsets.UTF_8));
-        m.add(4, io.xasstream.ingest.msgpack.MsgpackWriter.write(List.of("start")));          // wrong shape
-        m.add(5, io.xasstream.ingest.msgpack.MsgpackWriter.write(List.of("frobnicate", java.util.Map.of())));
-        m.add(6, io.xasstream.ingest.msgpack.MsgpackWriter.write(List.of("resource", java.util.Map.of("uid", "r"))));
+        m.add(4, MsgpackWriter.write(List.of("start")));          // wrong shape
+        m.add(5, MsgpackWriter.write(List.of("frobnicate", Map.of())));
+        m.add(6, MsgpackWriter.write(List.of("resource", Map.of("uid", "r"))));
         m.add(7, new byte[] {(byte) 0xdc, 0x00});                                               // truncated array
         for (byte[] b : m) {
             in.pipeInput(null, b);
@@ -239,7 +241,7 @@ class BlueskyTopologyTest {
         List<byte[]> msgs = new ArrayList<>();
         for (BlueskyDocument d : run.documents()) {
             if (d.name().equals("event")) {
-                ((java.util.Map<?, ?>) d.doc().get("data")).remove("I0");
+                ((Map<?, ?>) d.doc().get("data")).remove("I0");
             }
             msgs.add(SimulatedRun.encode(d));
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class MsgpackTest {
         assertThatThrownBy(() -> Msgpack.decode(new byte[] {(byte) 0x92, 0x01})).isInstanceOf(MsgpackException.class);
         assertThatThrownBy(() -> Msgpack.decode(new byte[] {0x01, 0x02})).hasMessageContaining("trailing");
         byte[] deep = new byte[200];
-        java.util.Arrays.fill(deep, (byte) 0x91); // [[[[...
+        Arrays.fill(deep, (byte) 0x91); // [[[[...
         assertThatThrownBy(() -> Msgpack.decode(deep)).hasMessageContaining("nested deeper");
     }
 }

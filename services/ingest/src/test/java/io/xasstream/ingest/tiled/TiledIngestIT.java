@@ -1,6 +1,7 @@
 package io.xasstream.ingest.tiled;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -96,7 +97,7 @@ class TiledIngestIT {
     void withoutTheApiKeyTheServerRefusesAndNothingIsPublished() throws Exception {
         try (TiledStubServer tiled = new TiledStubServer("bmm/raw", "s3cret")) {
             TiledClient client = new TiledClient(tiled.url(), "");
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> client.search("bmm/raw", Map.of(), 10)))
+            assertThat(catchThrowable(() -> client.search("bmm/raw", Map.of(), 10)))
                     .hasMessageContaining("401");
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.xasstream.ingest.IngestSettings;
+import io.xasstream.ingest.mapping.IngestRejection;
 import org.junit.jupiter.api.Test;
 
 /** Tiled table bodies: JSON columns and pandas-style CSV give the same columns; a broken body is refused. */
@@ -24,7 +25,7 @@ class TiledTablesTest {
         assertThatThrownBy(() -> TiledTables.parse("[1,2,3]", IngestSettings.TableFormat.JSON))
                 .hasMessageContaining("object of columns");
         assertThatThrownBy(() -> TiledTables.parse("a,b\n1,2,3\n", IngestSettings.TableFormat.CSV))
-                .isInstanceOf(io.xasstream.ingest.mapping.IngestRejection.class);
+                .isInstanceOf(IngestRejection.class);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.xasstream.app.platform.KafkaPlatform;
 import io.xasstream.app.platform.ServiceHost;
 import io.xasstream.app.platform.ShutdownSignal;
 import io.xasstream.common.config.XasConfig;
+import io.xasstream.core.ReasonCode;
 import io.xasstream.ingest.IngestMetrics;
 import io.xasstream.ingest.profile.Profile;
 import io.xasstream.ingest.profile.ProfileLoader;
@@ -63,7 +64,7 @@ final class IngestRuntime implements AutoCloseable {
 
     private double deadLetters() {
         double n = 0;
-        for (io.xasstream.core.ReasonCode r : io.xasstream.core.ReasonCode.values()) {
+        for (ReasonCode r : ReasonCode.values()) {
             n += metrics.count("xas.ingest.dead_letters", r.name());
         }
         return n;
