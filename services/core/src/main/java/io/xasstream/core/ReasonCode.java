@@ -54,6 +54,11 @@ public enum ReasonCode {
     ORPHAN_DOCUMENT(Stage.DECODE),
     /** A run ended with an exit status other than success (aborted, failed): no spectrum is made of it. */
     RUN_NOT_SUCCESSFUL(Stage.VALIDATE),
+    /**
+     * A Bluesky run never stopped: open longer than {@code ingest.bluesky.run-max-age-ms} of stream time, or the
+     * oldest when a task holds more than {@code ingest.bluesky.max-open-runs} open runs. Dropped from the store.
+     */
+    RUN_EXPIRED(Stage.VALIDATE),
     /** A column the profile maps (energy, i0, itrans or fluorescence) is not in the run's data. */
     MISSING_COLUMN(Stage.VALIDATE),
     /** A scan was still open when the source ended (Karabo scan mode): too little to bin into one spectrum. */

@@ -32,7 +32,10 @@ public final class IngestMetrics {
         counter("xas.ingest.documents", "Source documents read, by kind", "kind", kind).increment();
     }
 
-    /** A run finished: emitted, rejected, open (Tiled: still running), skipped (already published). */
+    /**
+     * A run finished: emitted, rejected, expired (Bluesky: never stopped), open (Tiled: still running), skipped
+     * (already published).
+     */
     public void run(String outcome) {
         counter("xas.ingest.runs", "Runs (scans) handled, by outcome", "outcome", outcome).increment();
     }

@@ -21,6 +21,13 @@ public final class IngestSettings implements SettingsGroup {
     public static final Setting<String> BLUESKY_STATE_DIR = Setting.string("ingest.bluesky.state-dir", "",
             "State directory of the Bluesky adapter's open runs; empty: a temporary directory (restored from the "
                     + "changelog on restart).");
+    public static final Setting<Long> BLUESKY_RUN_MAX_AGE_MS = Setting.longValue("ingest.bluesky.run-max-age-ms",
+            24L * 3600 * 1000, 60_000L, "An open Bluesky run (start seen, no stop) older than this in stream time "
+                    + "(the newest document timestamp of its partition) is dead-lettered as RUN_EXPIRED and removed "
+                    + "from the store; its late documents become orphans.");
+    public static final Setting<Integer> BLUESKY_MAX_OPEN_RUNS = Setting.integer("ingest.bluesky.max-open-runs",
+            1000, 1, 1_000_000, "Open Bluesky runs kept per stream task (one partition number of the matched "
+                    + "topics); a start beyond it dead-letters the oldest open run as RUN_EXPIRED.");
     public static final Setting<String> KARABO_ENDPOINT = Setting.string("ingest.karabo.endpoint",
             "tcp://127.0.0.1:4545", "ZeroMQ endpoint of the Karabo bridge (the bridge binds, the adapter connects).");
     public static final Setting<KaraboSocket> KARABO_SOCKET = Setting.oneOf("ingest.karabo.socket", KaraboSocket.class,
@@ -46,7 +53,7 @@ public final class IngestSettings implements SettingsGroup {
 
     @Override
     public List<Setting<?>> settings() {
-        return List.of(BLUESKY_APPLICATION_ID, BLUESKY_STATE_DIR, KARABO_ENDPOINT, KARABO_SOCKET, KARABO_TIMEOUT_MS,
-                TILED_URL, TILED_API_KEY, TILED_PAGE_SIZE, TILED_FORMAT, TILED_TRANSACTIONAL_ID);
+        return List.of(BLUESKY_APPLICATION_ID, BLUESKY_STATE_DIR, BLUESKY_RUN_MAX_AGE_MS, BLUESKY_MAX_OPEN_RUNS,
+                KARABO_ENDPOINT, KARABO_SOCKET, KARABO_TIMEOUT_MS, TILED_URL, TILED_API_KEY, TILED_PAGE_SIZE, TILED_FORMAT, TILED_TRANSACTIONAL_ID);
     }
 }

@@ -59,8 +59,8 @@ public final class BlueskyIngest implements AutoCloseable {
         this.config = config;
         this.clients = new KafkaClients(config);
         this.applicationId = config.get(IngestSettings.BLUESKY_APPLICATION_ID);
-        this.streams = new KafkaStreams(BlueskyTopology.build(documents, topics, profile, metrics, liveEvery),
-                properties());
+        this.streams = new KafkaStreams(BlueskyTopology.build(documents, topics, profile, metrics, liveEvery,
+                RunLimits.from(config)), properties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Bluesky adapter stream thread failed", e);
             failure = e;

@@ -14,6 +14,8 @@ import io.xasstream.ingest.msgpack.NdArray;
 import io.xasstream.schema.dlq.RejectedSpectrum;
 import io.xasstream.schema.spectrum.Spectrum;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -34,6 +37,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>A run stays on one partition, and each partition is one task with its own store: runs interleaved on a
  * partition are kept apart by their uids, whatever the message keys are.
+ *
+ * <p>A run whose stop never comes (the RunEngine died) is expired by {@link RunLimits}: dead-lettered as
+ * {@code RUN_EXPIRED} and removed, when it is older than the age limit in stream time or the oldest of too many.
  */
 final class BlueskyProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
     static final String SERVICE = "ingest-bluesky";
@@ -41,15 +47,18 @@ final class BlueskyProcessor implements Processor<byte[], byte[], String, Specif
     private final RunMapper mapper;
     private final IngestMetrics metrics;
     private final int liveEvery;
+    private final RunLimits limits;
     private final Set<String> streamsKept;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
+    private OpenRuns openRuns;
 
     /** @param liveEvery publish the partial scan every this many points (0: only the finished run) */
-    BlueskyProcessor(RunMapper mapper, IngestMetrics metrics, int liveEvery) {
+    BlueskyProcessor(RunMapper mapper, IngestMetrics metrics, int liveEvery, RunLimits limits) {
         this.mapper = mapper;
         this.metrics = metrics;
         this.liveEvery = liveEvery;
+        this.limits = limits;
         Set<String> kept = new HashSet<>();
         kept.add(mapper.profile().stream());
         mapper.profile().conditions().values().forEach(c -> kept.add(c.stream()));
@@ -60,6 +69,8 @@ final class BlueskyProcessor implements Processor<byte[], byte[], String, Specif
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.store = context.getStateStore(BlueskyTopology.STORE);
+        this.openRuns = new OpenRuns(store);
+        context.schedule(Duration.ofMillis(limits.checkIntervalMs()), PunctuationType.STREAM_TIME, this::expireOld);
     }
 
     @Override
@@ -92,7 +103,38 @@ final class BlueskyProcessor implements Processor<byte[], byte[], String, Specif
     }
 
     private void start(Record<byte[], byte[]> record, BlueskyDocument d) throws IngestRejection {
-        store.put(RunKeys.start(uid(d.doc(), "uid")), record.value());
+        String run = uid(d.doc(), "uid");
+        if (store.get(RunKeys.start(run)) == null) {
+            for (OpenRuns.Open old : openRuns.oldest(openRuns.count() - limits.maxOpen() + 1)) {
+                expire(old, "the oldest of more than " + limits.maxOpen() + " open runs", record.timestamp());
+            }
+        }
+        store.put(RunKeys.start(run), record.value());
+        RecordMetadata md = context.recordMetadata().orElse(null);
+        openRuns.opened(run, record.timestamp(), md == null ? "?" : md.topic(), md == null ? -1 : md.partition(),
+                md == null ? -1 : md.offset());
+    }
+
+    /** Stream-time punctuation: runs that started more than the age limit ago are expired. */
+    private void expireOld(long streamTime) {
+        for (OpenRuns.Open old : openRuns.startedBefore(streamTime - limits.maxAgeMs())) {
+            expire(old, "open for more than " + Duration.ofMillis(limits.maxAgeMs()) + " of stream time", streamTime);
+        }
+    }
+
+    /** A run that will not stop: its start document dead-lettered as RUN_EXPIRED, everything of it removed. */
+    private void expire(OpenRuns.Open old, String why, long timestamp) {
+        List<KeyValue<String, byte[]>> entries = RunAssembler.entries(store, old.run());
+        long events = entries.stream().filter(kv -> kv.key.contains("/e/") || kv.key.contains("/p/")).count();
+        RejectedSpectrum dead = DeadLetters.of(old.topic(), old.partition(), old.offset(), null,
+                store.get(RunKeys.start(old.run())), old.run(), ReasonCode.RUN_EXPIRED, "run " + old.run()
+                        + " started at " + Instant.ofEpochMilli(old.startedAt()) + " has no stop: " + why + "; its "
+                        + events + " event documents are dropped", SERVICE);
+        context.forward(new Record<>(old.run(), (SpecificRecord) dead, timestamp), BlueskyTopology.REJECTED_SINK);
+        metrics.deadLetter(ReasonCode.RUN_EXPIRED);
+        metrics.run("expired");
+        openRuns.closed(old.run());
+        close(entries);
     }
 
     private void descriptor(Record<byte[], byte[]> record, BlueskyDocument d) throws IngestRejection {
@@ -191,6 +233,7 @@ final class BlueskyProcessor implements Processor<byte[], byte[], String, Specif
             metrics.run("rejected");
             reject(record, run, e.reason(), e.getMessage());
         } finally {
+            openRuns.closed(run);
             close(entries);
         }
     }

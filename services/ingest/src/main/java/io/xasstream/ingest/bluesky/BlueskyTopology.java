@@ -17,6 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  *  topics matching the pattern (byte[] msgpack [name, doc]) ─► bluesky (store bluesky-runs, changelogged)
  *                                                              ├─► topics.spectra   one Spectrum per successful run
  *                                                              └─► topics.rejected  dead letters with reason codes
+ *                                                                  (also runs expired by stream-time punctuation)
  * </pre>
  */
 public final class BlueskyTopology {
@@ -32,14 +33,15 @@ public final class BlueskyTopology {
     /**
      * @param documents the Bluesky topics, e.g. {@code .*\.bluesky\.runengine\.documents}
      * @param liveEvery publish the partial scan every this many points; 0 for none
+     * @param limits    when an open run that never stops is expired
      */
     public static Topology build(Pattern documents, Topics topics, Profile profile, IngestMetrics metrics,
-                                 int liveEvery) {
+                                 int liveEvery, RunLimits limits) {
         RunMapper mapper = new RunMapper(profile);
         Topology t = new Topology();
         t.addSource(AutoOffsetReset.earliest(), SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 documents);
-        t.addProcessor(PROCESSOR, () -> new BlueskyProcessor(mapper, metrics, liveEvery), SOURCE);
+        t.addProcessor(PROCESSOR, () -> new BlueskyProcessor(mapper, metrics, liveEvery, limits), SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 Serdes.ByteArray()), PROCESSOR);
         t.addSink(SPECTRA_SINK, topics.spectra.name(), topics.spectra.keySerde().serializer(),

@@ -9,6 +9,7 @@ package io.xasstream.ingest.bluesky;
  *  r/&lt;run&gt;/e/&lt;descriptor&gt;/&lt;seq&gt;    event document (seq zero-padded: the scan comes back in order)
  *  r/&lt;run&gt;/p/&lt;descriptor&gt;/&lt;seq&gt;    event_page document (seq = its first seq_num)
  *  r/&lt;run&gt;/n                       points of the profile's stream so far (live mode)
+ *  r/&lt;run&gt;/o                       the run's entry in the open-runs index ({@link OpenRuns}, keys t/ and c/)
  *  d/&lt;descriptor&gt;                  "&lt;run&gt;|&lt;stream name&gt;": events name their descriptor, not their run
  * </pre>
  */

@@ -3,35 +3,23 @@ package io.xasstream.ingest.bluesky;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.io.SpectrumFile;
-import io.xasstream.common.topics.Topics;
 import io.xasstream.core.preprocess.MuFromChannels;
 import io.xasstream.ingest.Fixtures;
 import io.xasstream.ingest.IngestMetrics;
 import io.xasstream.ingest.msgpack.MsgpackWriter;
-import io.xasstream.ingest.profile.ProfileLoader;
 import io.xasstream.schema.common.MeasurementMode;
 import io.xasstream.schema.dlq.RejectedSpectrum;
 import io.xasstream.schema.spectrum.ExplicitEnergyAxis;
 import io.xasstream.schema.spectrum.Spectrum;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,16 +30,13 @@ import org.junit.jupiter.api.Test;
  * simulated operando spectra, in every layout a RunEngine publishes, plus bad input.
  */
 class BlueskyTopologyTest {
-    private static final String TOPIC = "bmm.bluesky.runengine.documents";
+    private static final String TOPIC = BlueskyDriver.TOPIC;
 
-    private final Topics topics = new Topics(XasConfig.defaults());
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final IngestMetrics metrics = new IngestMetrics(registry, "bluesky");
-    private TopologyTestDriver driver;
+    private BlueskyDriver driver;
+    private IngestMetrics metrics;
     private TestInputTopic<byte[], byte[]> in;
     private TestOutputTopic<String, SpecificRecord> spectra;
     private TestOutputTopic<String, RejectedSpectrum> rejected;
-    private Path stateDir;
 
     @BeforeEach
     void start() throws Exception {
@@ -62,18 +47,11 @@ class BlueskyTopologyTest {
         if (driver != null) {
             driver.close();
         }
-        stateDir = Files.createTempDirectory("bluesky-ttd");
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bluesky-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(BlueskyTopology.build(Pattern.compile(".*\\.bluesky\\.runengine\\.documents"),
-                topics, ProfileLoader.defaults(), metrics, liveEvery), p);
-        in = driver.createInputTopic(TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
-        spectra = driver.createOutputTopic(topics.spectra.name(), new StringDeserializer(),
-                topics.spectra.valueSerde().deserializer());
-        rejected = driver.createOutputTopic(topics.rejected.name(), new StringDeserializer(),
-                topics.rejected.valueSerde().deserializer());
+        driver = new BlueskyDriver(liveEvery, BlueskyDriver.defaultLimits());
+        metrics = driver.metrics;
+        in = driver.in;
+        spectra = driver.spectra;
+        rejected = driver.rejected;
     }
 
     @AfterEach
@@ -135,7 +113,7 @@ class BlueskyTopologyTest {
         assertThat(s.getMetadata()).containsEntry("energyColumn", "dcm_energy").containsEntry("plan_name", "scan_nd");
         assertMatches(s, sf);
         assertThat(rejected.isEmpty()).isTrue();
-        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(BlueskyTopology.STORE);
+        KeyValueStore<String, byte[]> store = driver.store();
         try (var it = store.all()) {
             assertThat(it.hasNext()).as("the finished run leaves nothing in the store").isFalse();
         }
