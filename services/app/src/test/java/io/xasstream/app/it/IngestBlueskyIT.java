@@ -20,20 +20,16 @@ import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.spectrum.Spectrum;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,19 +58,11 @@ class IngestBlueskyIT {
         kafka.close();
     }
 
-    private static SimulatedRun run(String series, int frame, String uid) {
-        SpectrumFile sf = DemoSeries.load(series).spectra().get(frame);
-        var ch = sf.channels();
-        return SimulatedRun.of(uid, sf.energy(), ch.get("i0"), ch.get("itrans")).reference(ch.get("irefer"))
-                .absorber(sf.element().orElseThrow(), sf.edge().orElse("K")).sample(series)
-                .dataSession("it-ingest").temperature(sf.conditions().get("temperature").value());
-    }
-
     @Test
     void theInferenceServiceAnswersAnIngestedRun() throws Exception {
         createTopic("bmm.bluesky.runengine.documents");
-        produce("bmm.bluesky.runengine.documents", run("fe-reduction", 0, "fe-run").messages());
-        produce("bmm.bluesky.runengine.documents", run("cu-reduction", 5, "cu-run").layout(
+        produce("bmm.bluesky.runengine.documents", IngestFixtures.run("fe-reduction", 0, "fe-run").messages());
+        produce("bmm.bluesky.runengine.documents", IngestFixtures.run("cu-reduction", 5, "cu-run").layout(
                 SimulatedRun.Layout.NUMPY_PAGES, 100).messages());
 
         try (XasMetrics metrics = new XasMetrics("it");
@@ -99,8 +87,8 @@ class IngestBlueskyIT {
     void killedInTheMiddleOfARunAndRestartedTheCommandEmitsEachRunOnce(@TempDir Path tmp) throws Exception {
         String topic = "crash.bluesky.runengine.documents";
         createTopic(topic);
-        List<byte[]> a = run("fe-reduction", 10, "crash-a").messages();
-        List<byte[]> b = run("ni-cycling", 3, "crash-b").layout(SimulatedRun.Layout.EVENT_PAGES, 30).messages();
+        List<byte[]> a = IngestFixtures.run("fe-reduction", 10, "crash-a").messages();
+        List<byte[]> b = IngestFixtures.run("ni-cycling", 3, "crash-b").layout(SimulatedRun.Layout.EVENT_PAGES, 30).messages();
         produce(topic, a.subList(0, 150));
 
         Process first = ingest(tmp.resolve("first.log"), topic, false);
@@ -116,9 +104,8 @@ class IngestBlueskyIT {
         assertThat(second.exitValue()).as(Files.readString(tmp.resolve("second.log"))).isZero();
 
         List<Spectrum> spectra = new ArrayList<>();
-        for (Object v : readCommitted(topics.spectra.name())) {
-            Spectrum s = (Spectrum) v;
-            if (s.getSpectrumId().startsWith("crash-")) {
+        for (Object v : IngestFixtures.readCommitted(config, topics.spectra)) {
+            if (v instanceof Spectrum s && s.getSpectrumId().startsWith("crash-")) {
                 spectra.add(s);
             }
         }
@@ -183,25 +170,6 @@ class IngestBlueskyIT {
             for (var f : sends) {
                 f.get(60, TimeUnit.SECONDS);
             }
-        }
-    }
-
-    private static List<Object> readCommitted(String topic) {
-        var props = new KafkaClients(config).consumer("it-read", null);
-        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            List<Object> out = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (System.currentTimeMillis() < deadline
-                    && parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(topics.spectra.valueSerde().deserializer()
-                        .deserialize(r.topic(), r.value())));
-            }
-            return out;
         }
     }
 }

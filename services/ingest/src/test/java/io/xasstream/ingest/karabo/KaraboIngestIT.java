@@ -79,7 +79,7 @@ class KaraboIngestIT {
         Random random = new Random(7);
         Map<Long, int[]> counts = new LinkedHashMap<>();
         Map<Long, double[]> xgm = new LinkedHashMap<>();
-        try (KaraboBridgeServer bridge = new KaraboBridgeServer()) {
+        try (KaraboBridgeSimulator bridge = new KaraboBridgeSimulator()) {
             for (long tid = 1_000_000_100L; tid < 1_000_000_105L; tid++) {
                 int[] c = new int[pulses * pixels];
                 for (int i = 0; i < c.length; i++) {
@@ -96,11 +96,11 @@ class KaraboIngestIT {
                     pulseIds[p] = 4 * p;
                 }
                 bridge.train(tid, 1.7e9 + tid % 1000 / 10.0, Map.of(
-                        SPEC, new KaraboBridgeServer.Source(Map.of("data.frameCount", (long) pulses),
+                        SPEC, new KaraboBridgeSimulator.Source(Map.of("data.frameCount", (long) pulses),
                                 Map.of("data.spectra", uint16(pulses, pixels, c),
                                         "data.pulseIds", new NdArray("uint64", new int[] {pulses},
                                                 longs(pulseIds)))),
-                        XGM, new KaraboBridgeServer.Source(Map.of("data.pulseCount", (long) pulses),
+                        XGM, new KaraboBridgeSimulator.Source(Map.of("data.pulseCount", (long) pulses),
                                 Map.of("data.intensityTD", float32(x)))));
                 if (tid == 1_000_000_102L) {
                     bridge.garbage("not a train".getBytes(StandardCharsets.UTF_8));
@@ -142,7 +142,7 @@ class KaraboIngestIT {
         Fixtures.Channels c = Fixtures.channels(sf);
         Random random = new Random(11);
         int pulses = 4;
-        try (KaraboBridgeServer bridge = new KaraboBridgeServer()) {
+        try (KaraboBridgeSimulator bridge = new KaraboBridgeSimulator()) {
             long tid = 2_000_000_000L;
             for (int k = 0; k < c.energy().length; k++) {
                 double mu = Math.log(c.i0()[k] / c.it()[k]);
@@ -154,18 +154,18 @@ class KaraboIngestIT {
                         x[p] = 800 + 400 * random.nextDouble();
                         det[p] = x[p] * Math.exp(-mu);
                     }
-                    Map<String, KaraboBridgeServer.Source> sources = new LinkedHashMap<>();
-                    sources.put(MONO, new KaraboBridgeServer.Source(Map.of("actualEnergy.value",
+                    Map<String, KaraboBridgeSimulator.Source> sources = new LinkedHashMap<>();
+                    sources.put(MONO, new KaraboBridgeSimulator.Source(Map.of("actualEnergy.value",
                             c.energy()[k] / 1000.0), Map.of()));
-                    sources.put(XGM, new KaraboBridgeServer.Source(Map.of(), Map.of("data.intensityTD", float64(x))));
-                    sources.put(DET, new KaraboBridgeServer.Source(Map.of(),
+                    sources.put(XGM, new KaraboBridgeSimulator.Source(Map.of(), Map.of("data.intensityTD", float64(x))));
+                    sources.put(DET, new KaraboBridgeSimulator.Source(Map.of(),
                             Map.of("data.intensityPerPulse", float64(det))));
-                    sources.put(SCAN, new KaraboBridgeServer.Source(Map.of("scanId.value", 17L), Map.of()));
+                    sources.put(SCAN, new KaraboBridgeSimulator.Source(Map.of("scanId.value", 17L), Map.of()));
                     bridge.trainV1(tid++, 1.7e9 + k, sources);
                 }
             }
             // the scan is over: the scan device no longer names one
-            bridge.trainV1(tid, 1.7e9 + 1000, Map.of(MONO, new KaraboBridgeServer.Source(
+            bridge.trainV1(tid, 1.7e9 + 1000, Map.of(MONO, new KaraboBridgeSimulator.Source(
                     Map.of("actualEnergy.value", 8.0), Map.of())));
             Profile profile = ProfileLoader.fromYaml("karabo: {mode: scan, experiment: p900124, sample: ni-foil, "
                     + "element: Ni, energy-unit: keV, bin-ev: 0.1}");
@@ -189,7 +189,7 @@ class KaraboIngestIT {
         }
     }
 
-    private static void run(KaraboBridgeServer bridge, Profile profile, IngestMetrics metrics) throws Exception {
+    private static void run(KaraboBridgeSimulator bridge, Profile profile, IngestMetrics metrics) throws Exception {
         KaraboIngest.Options options = new KaraboIngest.Options(bridge.endpoint(), IngestSettings.KaraboSocket.REQ,
                 1000, true, 0);
         try (KaraboIngest ingest = KaraboIngest.start(config, topics, profile.karabo(), metrics, options)) {

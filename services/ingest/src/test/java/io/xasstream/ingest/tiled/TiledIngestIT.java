@@ -34,7 +34,7 @@ class TiledIngestIT {
     void everyRunSinceIsPublishedOnceAndARepeatedSearchPublishesNothing() throws Exception {
         List<SpectrumFile> cu = Fixtures.demo("cu-reduction", 6);
         Map<String, SpectrumFile> expected = new HashMap<>();
-        try (TiledStubServer tiled = new TiledStubServer("bmm/raw", "s3cret")) {
+        try (TiledSimulator tiled = new TiledSimulator("bmm/raw", "s3cret")) {
             tiled.add(Fixtures.run(cu.get(0), "old-run").startTime(T0 - 3600), true); // before --since
             for (int i = 1; i <= 4; i++) {
                 String uid = "cu-run-" + i;
@@ -56,7 +56,8 @@ class TiledIngestIT {
             assertThat(first.published()).isEqualTo(4);
             assertThat(first.rejected()).isEqualTo(2);
             assertThat(first.open()).isEqualTo(1);
-            assertThat(tiled.requests).anyMatch(r -> r.contains("page%5Boffset%5D=2") || r.contains("page[offset]=2"));
+            assertThat(tiled.requests()).anyMatch(r -> r.contains("page%5Boffset%5D=2")
+                    || r.contains("page[offset]=2"));
 
             List<Spectrum> spectra = spectra(config, topics, tiled);
             assertThat(spectra).extracting(Spectrum::getSpectrumId)
@@ -89,13 +90,14 @@ class TiledIngestIT {
             TiledIngest.Result third = pass(csv, topics, tiled, since);
             assertThat(third.published()).isEqualTo(1);
             assertThat(spectra(config, topics, tiled)).hasSize(5);
-            assertThat(tiled.requests).anyMatch(r -> r.contains("format=text%2Fcsv") || r.contains("format=text/csv"));
+            assertThat(tiled.requests()).anyMatch(r -> r.contains("format=text%2Fcsv")
+                    || r.contains("format=text/csv"));
         }
     }
 
     @Test
     void withoutTheApiKeyTheServerRefusesAndNothingIsPublished() throws Exception {
-        try (TiledStubServer tiled = new TiledStubServer("bmm/raw", "s3cret")) {
+        try (TiledSimulator tiled = new TiledSimulator("bmm/raw", "s3cret")) {
             TiledClient client = new TiledClient(tiled.url(), "");
             assertThat(catchThrowable(() -> client.search("bmm/raw", Map.of(), 10)))
                     .hasMessageContaining("401");
@@ -103,7 +105,7 @@ class TiledIngestIT {
     }
 
     /** What this test's catalog published (the broker is shared with the other ingest ITs). */
-    private static List<Spectrum> spectra(XasConfig config, Topics topics, TiledStubServer tiled) {
+    private static List<Spectrum> spectra(XasConfig config, Topics topics, TiledSimulator tiled) {
         return IngestITSupport.readAll(config, topics.spectra).stream().filter(Spectrum.class::isInstance)
                 .map(Spectrum.class::cast).filter(s -> s.getMetadata().getOrDefault("source", "")
                         .startsWith("tiled:" + tiled.url())).toList();
@@ -114,7 +116,7 @@ class TiledIngestIT {
                 .filter(r -> r.getService().equals(TiledIngest.SERVICE)).toList();
     }
 
-    private static TiledIngest.Result pass(XasConfig config, Topics topics, TiledStubServer tiled, Instant since)
+    private static TiledIngest.Result pass(XasConfig config, Topics topics, TiledSimulator tiled, Instant since)
             throws Exception {
         AtomicLong total = new AtomicLong();
         AtomicLong steps = new AtomicLong();

@@ -20,11 +20,11 @@ import org.zeromq.ZMQ;
  * msgpack header {source, content: msgpack, metadata} and the msgpack map of the non-array values, then per array
  * a header {source, content: array, path, dtype, shape} and the raw C-order bytes; protocol 1.0: one msgpack map
  * with the metadata inside each source and msgpack-numpy arrays). No train queued: no answer (as a bridge between
- * trains).
+ * trains). It feeds the adapter's tests and lets a site try {@code ingest karabo} without a bridge.
  */
-final class KaraboBridgeServer implements AutoCloseable {
+public final class KaraboBridgeSimulator implements AutoCloseable {
     /** One source of a train: plain values and arrays (numpy dtype name, shape, raw bytes). */
-    record Source(Map<String, Object> values, Map<String, NdArray> arrays) {
+    public record Source(Map<String, Object> values, Map<String, NdArray> arrays) {
     }
 
     private final ZContext context = new ZContext();
@@ -34,7 +34,7 @@ final class KaraboBridgeServer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopping;
 
-    KaraboBridgeServer() {
+    public KaraboBridgeSimulator() {
         socket = context.createSocket(SocketType.REP);
         socket.setReceiveTimeOut(100);
         socket.setLinger(0);
@@ -43,12 +43,12 @@ final class KaraboBridgeServer implements AutoCloseable {
         thread.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "tcp://127.0.0.1:" + port;
     }
 
     /** Queues a train in protocol 2.2 framing. */
-    void train(long tid, double timestamp, Map<String, Source> sources) {
+    public void train(long tid, double timestamp, Map<String, Source> sources) {
         List<byte[]> msg = new ArrayList<>();
         for (Map.Entry<String, Source> e : new TreeMap<>(sources).entrySet()) {
             Map<String, Object> header = new LinkedHashMap<>();
@@ -72,7 +72,7 @@ final class KaraboBridgeServer implements AutoCloseable {
     }
 
     /** Queues a train in protocol 1.0 framing (one part). */
-    void trainV1(long tid, double timestamp, Map<String, Source> sources) {
+    public void trainV1(long tid, double timestamp, Map<String, Source> sources) {
         Map<String, Object> all = new LinkedHashMap<>();
         sources.forEach((name, s) -> {
             Map<String, Object> v = new LinkedHashMap<>(s.values());
@@ -84,7 +84,7 @@ final class KaraboBridgeServer implements AutoCloseable {
     }
 
     /** Queues a reply that is not a bridge message. */
-    void garbage(byte[]... parts) {
+    public void garbage(byte[]... parts) {
         queue.add(List.of(parts));
     }
 

@@ -17,17 +17,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A small Tiled server for the tests: one catalog of Bluesky runs answered on the routes the adapter reads,
- * shaped as Tiled answers them ({@code data}/{@code links}/{@code meta} envelopes, raw-bracket pagination links,
- * a run's metadata {start, stop}, a stream's metadata with data_keys, the event table as JSON columns or CSV),
- * with an optional API key ({@code Authorization: Apikey KEY}).
+ * A small Tiled server: one catalog of Bluesky runs answered on the routes the adapter reads, shaped as Tiled
+ * answers them ({@code data}/{@code links}/{@code meta} envelopes, raw-bracket pagination links, a run's metadata
+ * {start, stop}, a stream's metadata with data_keys, the event table as JSON columns or CSV), with an optional API
+ * key ({@code Authorization: Apikey KEY}). It feeds the adapter's tests and lets a site try {@code ingest tiled}
+ * without an archive.
  */
-final class TiledStubServer implements AutoCloseable {
+public final class TiledSimulator implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A run as Tiled holds it: start and stop metadata, and per stream its data_keys and table columns. */
-    record Run(Map<String, Object> start, Map<String, Object> stop, Map<String, Map<String, Object>> dataKeys,
-               Map<String, Map<String, List<Object>>> tables) {
+    public record Run(Map<String, Object> start, Map<String, Object> stop,
+                      Map<String, Map<String, Object>> dataKeys, Map<String, Map<String, List<Object>>> tables) {
     }
 
     private final HttpServer server;
@@ -35,9 +36,9 @@ final class TiledStubServer implements AutoCloseable {
     private final String apiKey;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final List<String> order = new CopyOnWriteArrayList<>();
-    final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
 
-    TiledStubServer(String catalog, String apiKey) throws IOException {
+    public TiledSimulator(String catalog, String apiKey) throws IOException {
         this.catalog = catalog;
         this.apiKey = apiKey;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -45,12 +46,12 @@ final class TiledStubServer implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Adds a run from its Bluesky documents, as a Tiled writer would have stored it. */
-    void add(SimulatedRun sim, boolean withStop) {
+    public void add(SimulatedRun sim, boolean withStop) {
         Map<String, Object> start = null;
         Map<String, Object> stop = null;
         Map<String, String> streamOf = new LinkedHashMap<>();
@@ -82,8 +83,13 @@ final class TiledStubServer implements AutoCloseable {
     }
 
     /** Removes a column from a stream's table (a detector that was not recorded). */
-    void dropColumn(String uid, String stream, String column) {
+    public void dropColumn(String uid, String stream, String column) {
         runs.get(uid).tables().get(stream).remove(column);
+    }
+
+    /** Every request URI so far (path and query), in order. */
+    public List<String> requests() {
+        return List.copyOf(requests);
     }
 
     private void handle(HttpExchange ex) throws IOException {
