@@ -190,8 +190,9 @@ class KaraboIngestIT {
     }
 
     private static void run(KaraboBridgeSimulator bridge, Profile profile, IngestMetrics metrics) throws Exception {
+        // --once ends after 3 s without a train: a cold JVM on a busy host once took over 1 s to its first train
         KaraboIngest.Options options = new KaraboIngest.Options(bridge.endpoint(), IngestSettings.KaraboSocket.REQ,
-                1000, true, 0);
+                3000, true, 0);
         try (KaraboIngest ingest = KaraboIngest.start(config, topics, profile.karabo(), metrics, options)) {
             assertThat(ingest.await(2, TimeUnit.MINUTES)).isTrue();
         }
