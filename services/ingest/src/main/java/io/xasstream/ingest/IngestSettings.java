@@ -33,7 +33,8 @@ public final class IngestSettings implements SettingsGroup {
     public static final Setting<KaraboSocket> KARABO_SOCKET = Setting.oneOf("ingest.karabo.socket", KaraboSocket.class,
             KaraboSocket.REQ, "Karabo bridge socket pattern: req (ask for each train) or sub (subscribe).");
     public static final Setting<Integer> KARABO_TIMEOUT_MS = Setting.integer("ingest.karabo.receive-timeout-ms", 5000,
-            10, 3_600_000, "Longest wait for a train; with --once the adapter stops after one such wait in vain.");
+            10, 3_600_000, "Longest wait for a train; with --once the adapter stops after one such wait in vain, counted from the "
+                    + "ZeroMQ handshake.");
     public static final Setting<String> TILED_URL = Setting.string("ingest.tiled.url", "",
             "Base URL of the Tiled server, e.g. https://tiled.nsls2.bnl.gov (the API is under /api/v1).");
     public static final Setting<String> TILED_API_KEY = Setting.secret("ingest.tiled.api-key",

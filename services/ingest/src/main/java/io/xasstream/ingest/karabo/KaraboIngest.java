@@ -38,9 +38,10 @@ public final class KaraboIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KaraboIngest.class);
     static final String SERVICE = "ingest-karabo";
     private static final int POLL_MS = 100;
+    private static final int CONNECT_LIMIT_MS = 30_000;
 
     /**
-     * @param once      stop after one receive timeout without a train (the bridge has nothing more)
+     * @param once      stop after one receive timeout without a train once connected (the bridge has nothing more)
      * @param maxTrains stop after this many trains; 0 for no limit
      */
     public record Options(String endpoint, IngestSettings.KaraboSocket socket, int timeoutMs, boolean once,
@@ -104,6 +105,7 @@ public final class KaraboIngest implements AutoCloseable {
                     ? SocketType.REQ : SocketType.SUB);
             socket.setReceiveTimeOut(POLL_MS);
             socket.setLinger(0);
+            Handshake handshake = new Handshake(context, socket);
             socket.connect(options.endpoint());
             if (options.socket() == IngestSettings.KaraboSocket.SUB) {
                 socket.subscribe(new byte[0]);
@@ -117,8 +119,10 @@ public final class KaraboIngest implements AutoCloseable {
                 }
                 byte[] first = socket.recv();
                 if (first == null) {
-                    if (options.once() && System.nanoTime() - idleSince > options.timeoutMs() * 1_000_000L) {
-                        LOG.info("no train for {} ms: the bridge has nothing more", options.timeoutMs());
+                    if (handshake.justCompleted()) {
+                        idleSince = System.nanoTime();
+                    }
+                    if (options.once() && onceIsOver(handshake.done(), System.nanoTime() - idleSince)) {
                         break;
                     }
                     continue;
@@ -145,6 +149,54 @@ public final class KaraboIngest implements AutoCloseable {
         } finally {
             publisher.flush();
             done.countDown();
+        }
+    }
+
+    /**
+     * With --once, "nothing more" is a receive timeout counted from the ZeroMQ handshake, not from the start: a
+     * cold JVM on a busy host can take seconds to connect, and those seconds say nothing about the bridge. A bridge
+     * that never completes a handshake ends the run after {@value #CONNECT_LIMIT_MS} ms (or the receive timeout if
+     * longer) with a warning.
+     */
+    private boolean onceIsOver(boolean connected, long idleNanos) {
+        long idleMs = idleNanos / 1_000_000L;
+        if (connected && idleMs > options.timeoutMs()) {
+            LOG.info("no train for {} ms: the bridge has nothing more", options.timeoutMs());
+            return true;
+        }
+        if (!connected && idleMs > Math.max(CONNECT_LIMIT_MS, options.timeoutMs())) {
+            LOG.warn("no ZeroMQ handshake with {} in {} ms: is the bridge running?", options.endpoint(), idleMs);
+            return true;
+        }
+        return false;
+    }
+
+    /** Watches a socket's handshake through a ZeroMQ monitor (owned by the adapter thread, like the socket). */
+    private static final class Handshake {
+        private final ZMQ.Socket events;
+        private boolean done;
+
+        Handshake(ZContext context, ZMQ.Socket socket) {
+            // inproc names are per context, and each adapter has its own
+            String address = "inproc://karabo-handshake";
+            socket.monitor(address, ZMQ.EVENT_HANDSHAKE_PROTOCOL);
+            events = context.createSocket(SocketType.PAIR);
+            events.connect(address);
+        }
+
+        boolean done() {
+            return done;
+        }
+
+        /** True once, at the first call after the handshake completed. */
+        boolean justCompleted() {
+            if (done) {
+                return false;
+            }
+            for (ZMQ.Event e = ZMQ.Event.recv(events, ZMQ.DONTWAIT); e != null; e = ZMQ.Event.recv(events, ZMQ.DONTWAIT)) {
+                done |= e.getEvent() == ZMQ.EVENT_HANDSHAKE_PROTOCOL;
+            }
+            return done;
         }
     }
 

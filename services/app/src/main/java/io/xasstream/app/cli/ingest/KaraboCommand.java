@@ -40,7 +40,7 @@ public final class KaraboCommand implements Callable<Integer> {
     @Option(names = "--mode", paramLabel = "MODE", description = "spectrometer or scan (default: the profile's).")
     String mode;
 
-    @Option(names = "--once", description = "Stop when the bridge sends nothing for ingest.karabo.receive-timeout-ms.")
+    @Option(names = "--once", description = "Stop when the bridge, once connected, sends nothing for ingest.karabo.receive-timeout-ms.")
     boolean once;
 
     @Option(names = "--max-trains", paramLabel = "N", defaultValue = "0", description = "Stop after N trains.")
