@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -108,6 +109,13 @@ public final class MonitorService implements AutoCloseable {
                 LogAndContinueExceptionHandler.class.getName());
         p.put(StreamsConfig.consumerPrefix("isolation.level"), "read_committed");
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        // One produce request in flight per partition. With transactions v2 the first write of a transaction adds
+        // its partition; when the coordinator is still finishing the previous commit (every commit interval, 100 ms)
+        // that write is refused with CONCURRENT_TRANSACTIONS and retried, and the batches sent behind it reach the
+        // broker first and are refused as out of order — retried by the client, but logged at ERROR by the broker
+        // (the soak's first minute showed 12). The monitor writes a few records per commit, so one in flight costs
+        // nothing measurable.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), "1");
         return p;
     }
 
