@@ -9,9 +9,11 @@ import io.xasstream.monitor.stream.MonitorTopology;
 import io.xasstream.schema.operando.Alert;
 import io.xasstream.schema.operando.OperandoState;
 import io.xasstream.schema.operando.WindowStats;
+import io.xasstream.schema.result.ClassEstimate;
 import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.result.OodEstimate;
 import io.xasstream.schema.result.ScalarEstimate;
+import io.xasstream.schema.result.Verdict;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,6 +161,58 @@ class MonitorTopologyTest {
         results.pipeInput(r.getKey(), r);
         assertThat(states.readValuesToList().get(0).getLatest().getUntrusted())
                 .containsExactly("oxidation_state", "coordination_number", "first_shell_peak");
+    }
+
+    @Test
+    void anOutOfDistributionVerdictKeepsItsQuantityOutAndAnAlertCarriesTheVerdictThatTriggeredIt() {
+        // Given a Cu2+ -> Cu+ step whose oxidation-state answers are TRUSTED before the step and UNCERTAIN after it,
+        // whose CN answers are all OUT_OF_DISTRIBUTION by their verdict although no OOD flag is set anywhere
+        start(MonitorConfig.defaults());
+        SyntheticResults cu = new SyntheticResults("exp-7", "cuo-verdicts", 13);
+        cu.oodRate = 0;
+        int change = 150;
+        for (int i = 0; i < 300; i++) {
+            boolean reduced = i >= change;
+            InferenceResult clean = cu.result(i, 0, reduced ? 1 : 0, reduced ? 0 : 1,
+                    SyntheticResults.temperature(25 + 0.5 * i));
+            InferenceResult r = InferenceResult.newBuilder(clean)
+                    .setOxidationState(ClassEstimate.newBuilder(clean.getOxidationState())
+                            .setVerdict(reduced ? Verdict.UNCERTAIN : Verdict.TRUSTED).build())
+                    .setCoordinationNumber(ClassEstimate.newBuilder(clean.getCoordinationNumber())
+                            .setVerdict(Verdict.OUT_OF_DISTRIBUTION).build())
+                    .build();
+            results.pipeInput(r.getKey(), r);
+        }
+
+        // Then UNCERTAIN answers still feed the detector (one alert at the step), and its 'to' says UNCERTAIN;
+        // the CN, out of distribution by its verdict, raises none and enters no window
+        List<Alert> all = alerts.readValuesToList();
+        assertThat(of(all, "oxidation_state")).singleElement()
+                .satisfies(a -> assertThat(Math.abs(index(a.getAtSpectrumId()) - change)).isLessThanOrEqualTo(3))
+                .satisfies(a -> assertThat(a.getTo().getVerdict()).isEqualTo(Verdict.UNCERTAIN));
+        assertThat(of(all, "coordination_number")).isEmpty();
+        OperandoState last = states.readValuesToList().get(299);
+        assertThat(last.getLatest().getUntrusted()).containsExactly("coordination_number");
+        assertThat(last.getLatest().getOxidationState().getVerdict()).isEqualTo(Verdict.UNCERTAIN);
+        assertThat(last.getWindow()).noneMatch(w -> w.getQuantity().startsWith("coordination_number["));
+    }
+
+    @Test
+    void aVerdictOverridesTheModelsOodFlagForItsQuantity() {
+        // Given a result whose PDF model flagged the spectrum but whose first-shell answer carries a verdict, UNCERTAIN
+        start(MonitorConfig.defaults());
+        SyntheticResults cu = new SyntheticResults("exp-7", "verdict-first", 14);
+        cu.oodRate = 0;
+        InferenceResult clean = cu.result(0, 0, 0, 1, SyntheticResults.temperature(25));
+        InferenceResult r = InferenceResult.newBuilder(clean)
+                .setFirstShellDistance(ScalarEstimate.newBuilder(clean.getFirstShellDistance())
+                        .setVerdict(Verdict.UNCERTAIN).build())
+                .setOodByTask(Map.of("pdf", ood(4.0, true)))
+                .build();
+        results.pipeInput(r.getKey(), r);
+
+        // Then the verdict rules: the first shell is kept
+        assertThat(states.readValuesToList().get(0).getLatest().getUntrusted()).isEmpty();
     }
 
     private static OodEstimate ood(double score, boolean flagged) {
