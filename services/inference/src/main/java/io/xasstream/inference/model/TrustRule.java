@@ -14,7 +14,8 @@ import java.util.List;
  * ({@code contradicted}).
  * {@code rule = "interval"} (a regressor): TRUSTED when the answer's interval is narrow enough to be used, the
  * pseudo-PDF's summed std at most {@code maxPdfRelativeStd} of its summed |mean|, the distance's std at most
- * {@code maxDistanceStd}. Either rule: OUT_OF_DISTRIBUTION whenever the model's OOD score exceeds its threshold.
+ * {@code maxDistanceStd} (a limit of 0: never). Either rule: OUT_OF_DISTRIBUTION whenever the model's OOD score
+ * exceeds its threshold.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TrustRule(String rule, Double minProbability, List<String> contradicted, Double maxPdfRelativeStd,
@@ -52,11 +53,12 @@ public record TrustRule(String rule, Double minProbability, List<String> contrad
             if (!pdf && !distance) {
                 out.add("rule 'interval' on a model without pdf or distance outputs");
             }
-            if (pdf && !(maxPdfRelativeStd != null && maxPdfRelativeStd > 0)) {
-                out.add("maxPdfRelativeStd must be > 0, not " + maxPdfRelativeStd);
+            // 0 is a limit too: no interval was narrow enough on simulations, so nothing is TRUSTED
+            if (pdf && !(maxPdfRelativeStd != null && maxPdfRelativeStd >= 0)) {
+                out.add("maxPdfRelativeStd must be >= 0, not " + maxPdfRelativeStd);
             }
-            if (distance && !(maxDistanceStd != null && maxDistanceStd > 0)) {
-                out.add("maxDistanceStd must be > 0, not " + maxDistanceStd);
+            if (distance && !(maxDistanceStd != null && maxDistanceStd >= 0)) {
+                out.add("maxDistanceStd must be >= 0, not " + maxDistanceStd);
             }
         } else {
             out.add("unknown rule '" + rule + "' (classes or interval)");

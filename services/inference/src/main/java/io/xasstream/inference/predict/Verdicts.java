@@ -46,7 +46,7 @@ public final class Verdicts {
             s += std[k];
             m += Math.abs(mean[k]);
         }
-        return m > 0 && s <= rule.maxPdfRelativeStd() * m ? Verdict.TRUSTED : Verdict.UNCERTAIN;
+        return m > 0 && s > 0 && s <= rule.maxPdfRelativeStd() * m ? Verdict.TRUSTED : Verdict.UNCERTAIN;
     }
 
     /** A first-shell distance's verdict: its std against the rule's limit (Å). Null without a trust rule. */
@@ -57,6 +57,6 @@ public final class Verdicts {
         if (ood) {
             return Verdict.OUT_OF_DISTRIBUTION;
         }
-        return std <= rule.maxDistanceStd() ? Verdict.TRUSTED : Verdict.UNCERTAIN;
+        return std > 0 && std <= rule.maxDistanceStd() ? Verdict.TRUSTED : Verdict.UNCERTAIN;
     }
 }

@@ -60,4 +60,12 @@ class VerdictsTest {
         assertThat(Verdicts.ofDistance(interval, 0.031, false)).isEqualTo(Verdict.UNCERTAIN);
         assertThat(Verdicts.ofDistance(interval, 0.01, true)).isEqualTo(Verdict.OUT_OF_DISTRIBUTION);
     }
+
+    @Test
+    void aLimitOfZeroTrustsNothing() {
+        TrustRule never = new TrustRule(TrustRule.INTERVAL, null, null, 0.0, 0.0, "no interval was narrow enough");
+        assertThat(Verdicts.ofPdf(never, new float[] {1f, 1f}, new float[] {1e-4f, 1e-4f}, false))
+                .isEqualTo(Verdict.UNCERTAIN);
+        assertThat(Verdicts.ofDistance(never, 1e-4, false)).isEqualTo(Verdict.UNCERTAIN);
+    }
 }
