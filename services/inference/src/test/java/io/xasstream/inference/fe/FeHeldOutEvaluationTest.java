@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 4 evaluation, in Java through ONNX Runtime, on the 250 published held-out pairs (../shared, GPL-3 data,
+ * Issues 4 and 33 evaluation, in Java through ONNX Runtime, on the 250 published held-out pairs (../shared, GPL-3 data,
  * never copied): pseudo-PDF error, first-shell distance, CN accuracy and calibration against a k-nearest-neighbour
  * baseline computed here on the same inputs. Prints the table with each goal met or not.
  */
@@ -164,6 +164,10 @@ class FeHeldOutEvaluationTest {
             row("pseudo-PDF error (b) 100·√Σ(y−ŷ)²/Σŷ, median (IQR) %", medIqr(errB), medIqr(knnB),
                     "review AEGAN 3.3 (2.7) % (its exact metric is not published)", null);
             row("first-shell distance MAE Å", fmt(maeModel), fmt(maeKnn), "≤ 0.7 × kNN", distMet);
+            row("pseudo-PDF error (a) median, served against kNN (issue 33)", fmt(median(errA)), fmt(median(knnA)),
+                    "≤ kNN", median(errA) <= median(knnA));
+            row("first-shell distance MAE Å, served against kNN (issue 33)", fmt(maeModel), fmt(maeKnn), "≤ kNN",
+                    maeModel <= maeKnn);
             row("CN exact", fmt(exact), fmt(fraction(cn, knnCn, 0)), "≥ 0.90", exact >= 0.90);
             row("CN within ±1", fmt(within1), fmt(fraction(cn, knnCn, 1)), "≥ 0.98", within1 >= 0.98);
             row("G2 values within ±2σ", fmt(coverage), "", "0.90 … 0.98", coverage >= 0.90 && coverage <= 0.98);
@@ -172,9 +176,12 @@ class FeHeldOutEvaluationTest {
             row("CN expected calibration error", fmt(ece), "", "≤ 0.05", ece <= 0.05);
             System.out.printf(Locale.ROOT, "kNN k: pdf %d, distance %d, CN %d%n", kPdf, kDist, kCn);
 
-            // Gates: the calibration goals (met by these models), and that the Java serving path reproduces the
-            // training pipeline's own held-out numbers from the manifest. The accuracy goals of issue 4 that these
-            // models do not meet yet are reported above ("met" column), not asserted: the issue stays open.
+            // Gates: the served pseudo-PDF and distance at least as good as the kNN baseline measured here on the
+            // same inputs (issue 33), the calibration goals, and that the Java serving path reproduces the training
+            // pipeline's own held-out numbers from the manifest. The accuracy goals of issue 4 that these models do
+            // not meet yet are reported above ("met" column), not asserted: that issue stays open.
+            assertThat(median(errA)).as("served PDF error (a) median against kNN's").isLessThanOrEqualTo(median(knnA));
+            assertThat(maeModel).as("served distance MAE against kNN's").isLessThanOrEqualTo(maeKnn);
             assertThat(coverage).as("G2 2-sigma coverage").isBetween(0.90, 0.98);
             assertThat(distCoverage).as("distance 2-sigma coverage").isBetween(0.90, 0.98);
             assertThat(ece).as("CN ECE").isLessThanOrEqualTo(0.05);
