@@ -117,23 +117,15 @@ class MonitorTopologyTest {
         // Given a Cu2+ -> Cu+ step where the PDF model flags every spectrum (its first-shell distance is garbage)
         // while the oxidation-state and CN models are in distribution
         start(MonitorConfig.defaults());
-        SyntheticResults cu = new SyntheticResults("exp-7", "cuo-pdf-ood", 11);
-        cu.oodRate = 0;
         java.util.Random garbage = new java.util.Random(5);
         int change = 150;
-        for (int i = 0; i < 300; i++) {
-            boolean reduced = i >= change;
-            InferenceResult clean = cu.result(i, 0, reduced ? 1 : 0, reduced ? 0 : 1,
-                    SyntheticResults.temperature(25 + 0.5 * i));
-            InferenceResult r = InferenceResult.newBuilder(clean)
-                    .setFirstShellDistance(ScalarEstimate.newBuilder(clean.getFirstShellDistance())
-                            .setMean(1.5 + garbage.nextDouble() * (i < 200 ? 0.2 : 1.0)).build())
-                    .setOod(ood(4.0, true))
-                    .setOodByTask(Map.of("pdf", ood(4.0, true), "oxidation_state", ood(0.5, false),
-                            "coordination_number", ood(0.6, false)))
-                    .build();
-            results.pipeInput(r.getKey(), r);
-        }
+        cuStep("cuo-pdf-ood", 11, change, (i, clean) -> InferenceResult.newBuilder(clean)
+                .setFirstShellDistance(ScalarEstimate.newBuilder(clean.getFirstShellDistance())
+                        .setMean(1.5 + garbage.nextDouble() * (i < 200 ? 0.2 : 1.0)).build())
+                .setOod(ood(4.0, true))
+                .setOodByTask(Map.of("pdf", ood(4.0, true), "oxidation_state", ood(0.5, false),
+                        "coordination_number", ood(0.6, false)))
+                .build());
 
         // Then the oxidation state and CN alert at the step, the flagged first shell never does
         List<Alert> all = alerts.readValuesToList();
@@ -168,21 +160,13 @@ class MonitorTopologyTest {
         // Given a Cu2+ -> Cu+ step whose oxidation-state answers are TRUSTED before the step and UNCERTAIN after it,
         // whose CN answers are all OUT_OF_DISTRIBUTION by their verdict although no OOD flag is set anywhere
         start(MonitorConfig.defaults());
-        SyntheticResults cu = new SyntheticResults("exp-7", "cuo-verdicts", 13);
-        cu.oodRate = 0;
         int change = 150;
-        for (int i = 0; i < 300; i++) {
-            boolean reduced = i >= change;
-            InferenceResult clean = cu.result(i, 0, reduced ? 1 : 0, reduced ? 0 : 1,
-                    SyntheticResults.temperature(25 + 0.5 * i));
-            InferenceResult r = InferenceResult.newBuilder(clean)
-                    .setOxidationState(ClassEstimate.newBuilder(clean.getOxidationState())
-                            .setVerdict(reduced ? Verdict.UNCERTAIN : Verdict.TRUSTED).build())
-                    .setCoordinationNumber(ClassEstimate.newBuilder(clean.getCoordinationNumber())
-                            .setVerdict(Verdict.OUT_OF_DISTRIBUTION).build())
-                    .build();
-            results.pipeInput(r.getKey(), r);
-        }
+        cuStep("cuo-verdicts", 13, change, (i, clean) -> InferenceResult.newBuilder(clean)
+                .setOxidationState(ClassEstimate.newBuilder(clean.getOxidationState())
+                        .setVerdict(i >= change ? Verdict.UNCERTAIN : Verdict.TRUSTED).build())
+                .setCoordinationNumber(ClassEstimate.newBuilder(clean.getCoordinationNumber())
+                        .setVerdict(Verdict.OUT_OF_DISTRIBUTION).build())
+                .build());
 
         // Then UNCERTAIN answers still feed the detector (one alert at the step), and its 'to' says UNCERTAIN;
         // the CN, out of distribution by its verdict, raises none and enters no window
@@ -213,6 +197,19 @@ class MonitorTopologyTest {
 
         // Then the verdict rules: the first shell is kept
         assertThat(states.readValuesToList().get(0).getLatest().getUntrusted()).isEmpty();
+    }
+
+    /** 300 in-distribution results of a Cu2+ -> Cu+ step at {@code change}, each edited before it is piped in. */
+    private void cuStep(String sample, long seed, int change,
+                        java.util.function.BiFunction<Integer, InferenceResult, InferenceResult> edit) {
+        SyntheticResults cu = new SyntheticResults("exp-7", sample, seed);
+        cu.oodRate = 0;
+        for (int i = 0; i < 300; i++) {
+            boolean reduced = i >= change;
+            InferenceResult r = edit.apply(i, cu.result(i, 0, reduced ? 1 : 0, reduced ? 0 : 1,
+                    SyntheticResults.temperature(25 + 0.5 * i)));
+            results.pipeInput(r.getKey(), r);
+        }
     }
 
     private static OodEstimate ood(double score, boolean flagged) {
