@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Runs the services against an external Kafka cluster until stopped (SIGTERM / Ctrl-C). */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -23,14 +24,15 @@ import picocli.CommandLine.Spec;
                 + "topics.create=true. Stops cleanly on SIGTERM.")
 public final class RunCommand implements Callable<Integer> {
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--services", split = ",", paramLabel = "NAME",
-            description = "Services to run in this process: inference, monitor (default: all).")
-    List<String> services = List.of("inference", "monitor");
+            description = "Services to run in this process: inference, monitor, dashboard (default: all). The "
+                    + "dashboard alone only reads topics (a read-only Kafka principal will do).")
+    List<String> services = List.of("inference", "monitor", "dashboard");
 
     @Override
     public Integer call() throws Exception {
@@ -42,6 +44,9 @@ public final class RunCommand implements Callable<Integer> {
              Services running = Services.start(kafka, host, names(services))) {
             out.println("xasstream running against " + cfg.get(XasConfig.BOOTSTRAP_SERVERS) + "; management on "
                     + host.managementUrl(cfg));
+            if (running.dashboard() != null) {
+                out.println("dashboard: " + running.dashboardUrl(kafka.config()));
+            }
             out.println("configuration: " + cfg);
             out.flush();
             signal.await(0);
@@ -55,7 +60,7 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 out.add(Services.Name.valueOf(n.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown service '" + n + "' (inference, monitor)");
+                throw new IllegalArgumentException("unknown service '" + n + "' (inference, monitor, dashboard)");
             }
         }
         return out;

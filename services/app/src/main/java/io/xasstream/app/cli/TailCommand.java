@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Prints the records of a topic (results by default) as they arrive, as text or JSON lines. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
@@ -38,7 +39,7 @@ public final class TailCommand implements Callable<Integer> {
     enum From { EARLIEST, LATEST }
 
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ConfigOptions config = new ConfigOptions();
@@ -177,14 +178,14 @@ public final class TailCommand implements Callable<Integer> {
         return v == null ? "" : " " + v;
     }
 
-    static final class WhichConverter implements picocli.CommandLine.ITypeConverter<Which> {
+    static final class WhichConverter implements CommandLine.ITypeConverter<Which> {
         @Override
         public Which convert(String value) {
             return Which.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }
 
-    static final class FromConverter implements picocli.CommandLine.ITypeConverter<From> {
+    static final class FromConverter implements CommandLine.ITypeConverter<From> {
         @Override
         public From convert(String value) {
             return From.valueOf(value.trim().toUpperCase(Locale.ROOT));

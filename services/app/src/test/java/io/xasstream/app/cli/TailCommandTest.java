@@ -3,6 +3,7 @@ package io.xasstream.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.xasstream.common.json.RecordJson;
+import io.xasstream.common.serde.AvroTrust;
 import io.xasstream.schema.common.AbsorptionEdge;
 import io.xasstream.schema.common.SourceIds;
 import io.xasstream.schema.result.ClassEstimate;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class TailCommandTest {
     static {
-        io.xasstream.common.serde.AvroTrust.install(); // builders fill defaults of our own record types
+        AvroTrust.install(); // builders fill defaults of our own record types
     }
 
     private static InferenceResult result(Verdict ox, Verdict distance) {
