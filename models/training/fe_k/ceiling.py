@@ -35,8 +35,9 @@ KRR_RIDGES = (1e-3, 1e-2, 1e-1)
 
 
 def _served(x):
-    """Ensemble G2 mean, distance mean and CN class index from the committed ONNX graphs."""
-    o = P.committed_outputs(x)
+    """Ensemble G2 mean, distance mean and CN class index from the committed ONNX graphs (the network alone, not the
+    served blend of fe-k-pdf 1.2.0: this stage studies what the network and kNN reach)."""
+    o = P.committed_network(x)
     return o["pdf_mean"], o["distance_mean"][:, 0], np.argmax(o["cn_probabilities"], 1)
 
 

@@ -103,6 +103,11 @@ def run(path, feeds):
                       a.get("dilations", [1]), a.get("group", 1))
         elif op == "MaxPool":
             r = _maxpool(i[0], a["kernel_shape"][0], a.get("strides", a["kernel_shape"])[0])
+        elif op == "ArgMin":
+            r = np.argmin(i[0], axis=a.get("axis", 0))
+            if a.get("keepdims", 1):
+                r = np.expand_dims(r, a.get("axis", 0))
+            r = r.astype(np.int64)
         elif op == "Identity":
             r = i[0]
         else:

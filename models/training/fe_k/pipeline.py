@@ -8,7 +8,7 @@ import time
 import numpy as np
 import torch
 
-from . import data, ensemble as E, fuse, knn, labels as L, metrics as M, onnxcheck, train
+from . import blend, data, ensemble as E, fuse, knn, labels as L, metrics as M, onnxcheck, train
 
 WORK = os.path.join(data.TRAINING, "work", "fe_k")          # git-ignored: member weights, results
 MODELS = os.path.join(data.REPO, "models")
@@ -19,8 +19,9 @@ N_MEMBERS = int(os.environ.get("FE_K_MEMBERS", "5"))
 BOOTSTRAP = os.environ.get("FE_K_BOOTSTRAP", "1") != "0"
 if N_MEMBERS < 2:  # the std outputs need a spread of members
     raise SystemExit("FE_K_MEMBERS must be at least 2, not %d" % N_MEMBERS)
-VERSION = "1.1.0"
 PDF_ID, CN_ID = "fe-k-pdf", "fe-k-cn"
+# fe-k-pdf 1.2.0: the blend of ensemble and nearest training pair (fe_k.blend); fe-k-cn unchanged since 1.1.0
+VERSIONS = {PDF_ID: "1.2.0", CN_ID: "1.1.0"}
 ARCHS = ("mlp", "cnn")
 TARGET_COVERAGE = 0.95
 
@@ -213,19 +214,47 @@ def build_fused(data_dir, chosen, cal):
     return pdf, cn, p, tr, va, classes
 
 
+def build_blend(pdf, tr, va, full):
+    """fe-k-pdf's served estimator (fe_k.blend): weights and scales chosen with the training part as the index and the
+    validation part as queries. Returns the served module (index: every one of the `full` training pairs), the same
+    with the training part as its index (for validation numbers that do not copy themselves), and the choice."""
+    o = torch_outputs(pdf, va["x"], PDF_OUTPUTS)
+    ens = {"g2": o["pdf_mean"].astype(np.float64), "g2_std": o["pdf_std"].astype(np.float64),
+           "dist": o["distance_mean"][:, 0].astype(np.float64), "dist_std": o["distance_std"][:, 0].astype(np.float64)}
+    j = blend.nearest(tr["x"], va["x"])
+    choice = blend.choose(va, ens, {"g2": tr["g2"][j], "dist": tr["dist"][j]}, fit_scale)
+    choice["index_pairs"] = int(len(full["x"]))
+    save_json(choice, result_path("blend"))
+    log("blend: %s" % choice)
+    served = blend.BlendedPDF(pdf, full["x"], full["g2"], full["dist"], choice).eval()
+    on_train = blend.BlendedPDF(pdf, tr["x"], tr["g2"], tr["dist"], choice).eval()
+    return served, on_train, choice
+
+
 PDF_OUTPUTS = ("pdf_mean", "pdf_std", "distance_mean", "distance_std", "ood_score")
 CN_OUTPUTS = ("cn_probabilities", "cn_probability_std", "ood_score")
+# the served PDF graph's outputs: the blend's (PDF_OUTPUTS, in the manifest) and the ensemble's own
+PDF_GRAPH_OUTPUTS = PDF_OUTPUTS + blend.ENSEMBLE_OUTPUTS
 
 
 def onnx_file(model_id):
-    return os.path.join(OUT, "%s-%s.onnx" % (model_id, VERSION))
+    return os.path.join(OUT, "%s-%s.onnx" % (model_id, VERSIONS[model_id]))
 
 
 def committed_outputs(x):
     """Every output of the committed PDF and CN graphs for inputs x (numpy ONNX evaluator), by output name (both
-    graphs carry the same ood_score)."""
+    graphs carry the same ood_score): pdf_mean etc. are the served blend's, ensemble_pdf_mean etc. the network's."""
     f = {"spectrum": np.asarray(x, dtype=np.float32)}
     return {**onnxcheck.run(onnx_file(PDF_ID), f), **onnxcheck.run(onnx_file(CN_ID), f)}
+
+
+def committed_network(x):
+    """committed_outputs with the ensemble's own PDF and distance under the served names: what the studies of the
+    network (ceiling, heldoutci's network rows) read."""
+    o = committed_outputs(x)
+    for name in blend.ENSEMBLE_OUTPUTS:
+        o[name[len("ensemble_"):]] = o[name]
+    return o
 
 
 def torch_outputs(module, x, names):
@@ -237,7 +266,7 @@ def torch_outputs(module, x, names):
 def export_and_check(pdf, cn, xcheck):
     os.makedirs(OUT, exist_ok=True)
     res = {}
-    for mid, module, names in ((PDF_ID, pdf, PDF_OUTPUTS), (CN_ID, cn, CN_OUTPUTS)):
+    for mid, module, names in ((PDF_ID, pdf, PDF_GRAPH_OUTPUTS), (CN_ID, cn, CN_OUTPUTS)):
         path = onnx_file(mid)
         fuse.export(module, xcheck.shape[1], path, names)
         ref = torch_outputs(module, xcheck, names)

@@ -22,12 +22,12 @@ def outcome_set(n=250, seed=3):
 class HeldoutGoalsTest(unittest.TestCase):
     def test_a_goal_against_knn_moves_with_knn_in_every_resample(self):
         rows = {r["goal"]: r for r in H.summarise(outcome_set(), 500)}
-        pdf = rows["PDF (a) median, ensemble / kNN"]
+        pdf = rows["PDF (a) median, served / kNN"]
         # the ensemble's errors are half of kNN's pair by pair: the ratio is 0.5 in every resample
         self.assertAlmostEqual(pdf["interval"][0], 0.5)
         self.assertAlmostEqual(pdf["interval"][1], 0.5)
         self.assertEqual(pdf["verdict"], "met")
-        self.assertEqual(rows["distance MAE, ensemble / kNN"]["verdict"], "missed")   # 0.9 of kNN's
+        self.assertEqual(rows["distance MAE, served / kNN"]["verdict"], "missed")   # 0.9 of kNN's
         self.assertEqual(rows["CN within ±1"]["verdict"], "met")
         self.assertEqual(rows["G2 inside ±2σ"]["verdict"], "met")
 
@@ -51,7 +51,7 @@ class HeldoutGoalsTest(unittest.TestCase):
         self.assertEqual(H.verdict(0.97, 0.99, (0.90, 0.98)), "undecided")
 
     def test_given_rows_when_tabulated_then_ratios_rates_and_errors_have_their_own_formats(self):
-        rows = [{"goal": "distance MAE, ensemble / kNN", "value": 0.823, "interval": [0.72, 0.96],
+        rows = [{"goal": "distance MAE, served / kNN", "value": 0.823, "interval": [0.72, 0.96],
                  "target": [None, 0.7], "kind": "ratio", "verdict": "missed"},
                 {"goal": "CN exact", "value": 0.856, "interval": [0.812, 0.896], "target": [0.9, None],
                  "kind": "rate", "verdict": "missed"},
@@ -60,7 +60,7 @@ class HeldoutGoalsTest(unittest.TestCase):
                 {"goal": "CN expected calibration error", "value": 0.0401, "interval": [0.039, 0.094],
                  "target": [None, 0.05], "kind": "value", "verdict": "undecided"}]
         self.assertEqual(H.table(rows)[2:], [
-            "| distance MAE, ensemble / kNN | 0.82 | 0.72 – 0.96 | ≤ 0.7 | missed |",
+            "| distance MAE, served / kNN | 0.82 | 0.72 – 0.96 | ≤ 0.7 | missed |",
             "| CN exact | 85.6 % | 81.2 % – 89.6 % | ≥ 90 % | missed |",
             "| G2 inside ±2σ | 94.8 % | 93.8 % – 95.8 % | 90 % – 98 % | met |",
             "| CN expected calibration error | 0.040 | 0.039 – 0.094 | ≤ 0.05 | undecided |"])

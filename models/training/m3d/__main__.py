@@ -244,6 +244,9 @@ def finish(tag, d, R, files, full, cmp_, wall, quick, plot_calibration=True):
     entries = RP.manifest_entries(R, files, full)
     if not quick:
         RP.write_manifest(entries)
+        # the m3d entries were just replaced, trust blocks and all: every served model's rule again (issue 33)
+        from trust import __main__ as TRUST
+        TRUST.run(log=P.log)
     else:
         P.save_json({"models": entries}, os.path.join(P.OUT, "manifest_entries.json"))
     ev = [r for r in R["reference"] if "ox_pred" in r]

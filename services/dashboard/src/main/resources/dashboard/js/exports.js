@@ -16,7 +16,8 @@ function cell(v) {
 
 export function exportCsv(results, conditions, name) {
   const head = ['acquiredAt', 'spectrumId', ...conditions, 'oxidationState', 'oxidationStateStd', 'oxidationStateClass',
-    'coordinationNumber', 'coordinationNumberStd', 'firstShellDistance', 'firstShellDistanceStd', 'oodFlagged'];
+    'coordinationNumber', 'coordinationNumberStd', 'firstShellDistance', 'firstShellDistanceStd', 'oodFlagged',
+    'oxidationStateVerdict', 'coordinationNumberVerdict', 'pdfVerdict', 'firstShellDistanceVerdict'];
   const lines = [head.join(',')];
   for (const r of results) {
     const ox = r.oxidationState || {};
@@ -24,7 +25,8 @@ export function exportCsv(results, conditions, name) {
     const d = r.firstShellDistance || {};
     lines.push([new Date(r.t).toISOString(), r.spectrumId,
       ...conditions.map((c) => (r.conditions && r.conditions[c] ? r.conditions[c].value : '')),
-      ox.expectedValue, ox.std, ox.predicted, cn.expectedValue, cn.std, d.mean, d.std, r.ood && r.ood.flagged]
+      ox.expectedValue, ox.std, ox.predicted, cn.expectedValue, cn.std, d.mean, d.std, r.ood && r.ood.flagged,
+      ox.verdict, cn.verdict, r.pdf && r.pdf.verdict, d.verdict]
       .map(cell).join(','));
   }
   download(new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }), name);

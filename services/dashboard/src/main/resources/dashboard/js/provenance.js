@@ -1,6 +1,19 @@
-// Which model (and version) answered each task of the latest result, and the service's throughput, lag and dead
-// letters as the dashboard sees them on the topics (plus the local meters when inference runs in this process).
+// Which model (and version) answered each task of the latest result and the answer's verdict, and the service's
+// throughput, lag and dead letters as the dashboard sees them on the topics (plus the local meters when inference
+// runs in this process).
 import { $, clear, el, fmt } from './dom.js';
+import { verdictText } from './pointstyle.js';
+
+// a task's answers in a result (the pdf model answers the curve and the first-shell distance)
+const ANSWERS = { oxidation_state: ['oxidationState'], coordination_number: ['coordinationNumber'],
+  pdf: ['pdf', 'firstShellDistance'] };
+const NAMES = { pdf: 'curve', firstShellDistance: 'distance' };
+
+function verdicts(latest, task) {
+  const fields = (ANSWERS[task] || []).filter((f) => verdictText(latest[f]));
+  if (fields.length === 1 && task !== 'pdf') return verdictText(latest[fields[0]]);
+  return fields.map((f) => `${NAMES[f]} ${verdictText(latest[f])}`).join(', ');
+}
 
 export function renderModels(latest) {
   const body = $('models').tBodies[0];
@@ -10,6 +23,7 @@ export function renderModels(latest) {
     tr.appendChild(el('td', null, m.task));
     tr.appendChild(el('td', null, m.id));
     tr.appendChild(el('td', null, m.version));
+    tr.appendChild(el('td', 'verdict', verdicts(latest, m.task)));
     body.appendChild(tr);
   }
 }

@@ -1,5 +1,5 @@
 // Results → chart columns: x (acquisition time in s, or an operando condition), the expected value line, one point
-// series per point style, the ±2σ band, and class probabilities.
+// series per point style (the answer's verdict), the ±2σ band, and class probabilities.
 import { STYLES, pointStyle } from './pointstyle.js';
 
 export const STYLE_NAMES = Object.keys(STYLES);
@@ -28,7 +28,7 @@ function placed(results, xaxis, pick) {
   return out;
 }
 
-// [x, mean, ...one series per style, lo, hi, replay]
+// [x, mean, ...one series per style, lo, hi, replay]; points: how many are drawn, styles: how many of each style
 export function bandColumns(results, xaxis, pick, task, replay) {
   const pts = placed(results, xaxis, pick);
   const rep = replay ? placed(replay, xaxis, pick) : [];
@@ -40,15 +40,18 @@ export function bandColumns(results, xaxis, pick, task, replay) {
   const hi = empty();
   const styled = STYLE_NAMES.map(empty);
   const replayed = empty();
+  const styles = Object.fromEntries(STYLE_NAMES.map((n) => [n, 0]));
   for (const p of pts) {
     const i = index.get(p.x);
     mean[i] = p.e.v;
     lo[i] = p.e.v - 2 * p.e.sd;
     hi[i] = p.e.v + 2 * p.e.sd;
-    styled[STYLE_NAMES.indexOf(pointStyle(p.r, task))][i] = p.e.v;
+    const style = pointStyle(p.r, task, p.e.verdict);
+    styled[STYLE_NAMES.indexOf(style)][i] = p.e.v;
+    styles[style] += 1;
   }
   for (const p of rep) replayed[index.get(p.x)] = p.e.v;
-  return { data: [xs, mean, ...styled, lo, hi, replayed], points: pts.length };
+  return { data: [xs, mean, ...styled, lo, hi, replayed], points: pts.length, styles };
 }
 
 export function probabilityColumns(results, xaxis, field) {
@@ -62,8 +65,18 @@ export function probabilityColumns(results, xaxis, field) {
   return { classes, data: [pts.map((p) => p.x), ...cols] };
 }
 
+// value, std and verdict of one answer (the distance has its own verdict, beside the pseudo-PDF's)
 export const PICK = {
-  ox: (r) => r.oxidationState && { v: r.oxidationState.expectedValue, sd: r.oxidationState.std },
-  cn: (r) => r.coordinationNumber && { v: r.coordinationNumber.expectedValue, sd: r.coordinationNumber.std },
-  dist: (r) => r.firstShellDistance && { v: r.firstShellDistance.mean, sd: r.firstShellDistance.std },
+  ox: (r) => r.oxidationState && { v: r.oxidationState.expectedValue, sd: r.oxidationState.std,
+    verdict: r.oxidationState.verdict },
+  cn: (r) => r.coordinationNumber && { v: r.coordinationNumber.expectedValue, sd: r.coordinationNumber.std,
+    verdict: r.coordinationNumber.verdict },
+  dist: (r) => r.firstShellDistance && { v: r.firstShellDistance.mean, sd: r.firstShellDistance.std,
+    verdict: r.firstShellDistance.verdict },
 };
+
+// '12 points: 8 trusted, 3 uncertain, 1 out of distribution' (styles with no point left out)
+export function countText(columns) {
+  const parts = STYLE_NAMES.filter((n) => columns.styles[n]).map((n) => `${columns.styles[n]} ${STYLES[n].label}`);
+  return `${columns.points} points` + (parts.length ? `: ${parts.join(', ')}` : '');
+}

@@ -1,7 +1,8 @@
 // Draws the selected sample: every chart, the heat map, the spectra, alerts, models and stats.
 import { $, fmt, timeText } from './dom.js';
 import { BandChart, LineChart, classColour, currentZoom, resizeAll } from './charts.js';
-import { PICK, bandColumns, probabilityColumns, xOf } from './series.js';
+import { PICK, bandColumns, countText, probabilityColumns, xOf } from './series.js';
+import { verdictText } from './pointstyle.js';
 import { drawHeatmap } from './heatmap.js';
 import { spectraColumns, spectraNote } from './spectra.js';
 import { renderAlerts } from './alerts.js';
@@ -36,13 +37,13 @@ export class View {
     const xRange = xaxis === 'time' ? currentZoom() : null;
     const ox = bandColumns(results, xaxis, PICK.ox, 'oxidation_state', replay);
     this.ox.update(ox.data, xaxis, xRange);
-    $('ox-count').textContent = `${ox.points} points`;
+    $('ox-count').textContent = countText(ox);
     const cn = bandColumns(results, xaxis, PICK.cn, 'coordination_number', replay);
     this.cn.update(cn.data, xaxis, xRange);
-    $('cn-count').textContent = `${cn.points} points`;
+    $('cn-count').textContent = countText(cn);
     const dist = bandColumns(results, xaxis, PICK.dist, 'pdf', replay);
     this.dist.update(dist.data, xaxis, xRange);
-    $('dist-count').textContent = `${dist.points} points`;
+    $('dist-count').textContent = countText(dist);
     $('dist-note').textContent = dist.points ? '' : 'no first-shell distance from this sample\u2019s models';
     this.probabilities(this.oxp, results, xaxis, 'oxidationState');
     this.probabilities(this.cnp, results, xaxis, 'coordinationNumber');
@@ -85,10 +86,25 @@ export class View {
     const ox = latest && latest.oxidationState;
     const cn = latest && latest.coordinationNumber;
     $('sum-latest').textContent = latest ? `latest: oxidation state ${ox ? ox.predicted : '–'} `
-      + `(${fmt(ox && ox.expectedValue)} ± ${fmt(ox && 2 * ox.std)}), CN ${cn ? cn.predicted : '–'}, `
-      + `${latest.ood.flagged ? 'out of distribution for some model' : 'in distribution'}` : '';
+      + `(${fmt(ox && ox.expectedValue)} ± ${fmt(ox && 2 * ox.std)})${said(ox)}, CN ${cn ? cn.predicted : '–'}`
+      + `${said(cn)}, ${trustText(latest)}` : '';
     const xs = results.map((r) => xOf(r, xaxis)).filter((x) => x !== null);
     $('sum-range').textContent = results.length ? `${timeText(results[0].t)} – ${timeText(results[results.length - 1].t)}`
       + (xaxis === 'time' || !xs.length ? '' : `; ${xaxis} ${fmt(Math.min(...xs), 1)} – ${fmt(Math.max(...xs), 1)}`) : '';
   }
+}
+
+// ' trusted' after an answer that carries a verdict; nothing for an older result
+function said(estimate) {
+  const t = verdictText(estimate);
+  return t ? ` ${t}` : '';
+}
+
+// with verdicts, how many of the latest answers may be acted on; without, the OOD flag as before
+function trustText(latest) {
+  const answers = [latest.oxidationState, latest.coordinationNumber, latest.pdf, latest.firstShellDistance]
+    .filter((e) => e && e.verdict);
+  if (!answers.length) return latest.ood.flagged ? 'out of distribution for some model' : 'in distribution';
+  const trusted = answers.filter((e) => e.verdict === 'TRUSTED').length;
+  return `${trusted} of ${answers.length} answers trusted`;
 }

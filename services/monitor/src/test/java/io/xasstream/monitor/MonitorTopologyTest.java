@@ -9,9 +9,11 @@ import io.xasstream.monitor.stream.MonitorTopology;
 import io.xasstream.schema.operando.Alert;
 import io.xasstream.schema.operando.OperandoState;
 import io.xasstream.schema.operando.WindowStats;
+import io.xasstream.schema.result.ClassEstimate;
 import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.result.OodEstimate;
 import io.xasstream.schema.result.ScalarEstimate;
+import io.xasstream.schema.result.Verdict;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -117,23 +120,15 @@ class MonitorTopologyTest {
         // Given a Cu2+ -> Cu+ step where the PDF model flags every spectrum (its first-shell distance is garbage)
         // while the oxidation-state and CN models are in distribution
         start(MonitorConfig.defaults());
-        SyntheticResults cu = new SyntheticResults("exp-7", "cuo-pdf-ood", 11);
-        cu.oodRate = 0;
         Random garbage = new Random(5);
         int change = 150;
-        for (int i = 0; i < 300; i++) {
-            boolean reduced = i >= change;
-            InferenceResult clean = cu.result(i, 0, reduced ? 1 : 0, reduced ? 0 : 1,
-                    SyntheticResults.temperature(25 + 0.5 * i));
-            InferenceResult r = InferenceResult.newBuilder(clean)
-                    .setFirstShellDistance(ScalarEstimate.newBuilder(clean.getFirstShellDistance())
-                            .setMean(1.5 + garbage.nextDouble() * (i < 200 ? 0.2 : 1.0)).build())
-                    .setOod(ood(4.0, true))
-                    .setOodByTask(Map.of("pdf", ood(4.0, true), "oxidation_state", ood(0.5, false),
-                            "coordination_number", ood(0.6, false)))
-                    .build();
-            results.pipeInput(r.getKey(), r);
-        }
+        cuStep("cuo-pdf-ood", 11, change, (i, clean) -> InferenceResult.newBuilder(clean)
+                .setFirstShellDistance(ScalarEstimate.newBuilder(clean.getFirstShellDistance())
+                        .setMean(1.5 + garbage.nextDouble() * (i < 200 ? 0.2 : 1.0)).build())
+                .setOod(ood(4.0, true))
+                .setOodByTask(Map.of("pdf", ood(4.0, true), "oxidation_state", ood(0.5, false),
+                        "coordination_number", ood(0.6, false)))
+                .build());
 
         // Then the oxidation state and CN alert at the step, the flagged first shell never does
         List<Alert> all = alerts.readValuesToList();
@@ -161,6 +156,63 @@ class MonitorTopologyTest {
         results.pipeInput(r.getKey(), r);
         assertThat(states.readValuesToList().get(0).getLatest().getUntrusted())
                 .containsExactly("oxidation_state", "coordination_number", "first_shell_peak");
+    }
+
+    @Test
+    void anOutOfDistributionVerdictKeepsItsQuantityOutAndAnAlertCarriesTheVerdictThatTriggeredIt() {
+        // Given a Cu2+ -> Cu+ step whose oxidation-state answers are TRUSTED before the step and UNCERTAIN after it,
+        // whose CN answers are all OUT_OF_DISTRIBUTION by their verdict although no OOD flag is set anywhere
+        start(MonitorConfig.defaults());
+        int change = 150;
+        cuStep("cuo-verdicts", 13, change, (i, clean) -> InferenceResult.newBuilder(clean)
+                .setOxidationState(ClassEstimate.newBuilder(clean.getOxidationState())
+                        .setVerdict(i >= change ? Verdict.UNCERTAIN : Verdict.TRUSTED).build())
+                .setCoordinationNumber(ClassEstimate.newBuilder(clean.getCoordinationNumber())
+                        .setVerdict(Verdict.OUT_OF_DISTRIBUTION).build())
+                .build());
+
+        // Then UNCERTAIN answers still feed the detector (one alert at the step), and its 'to' says UNCERTAIN;
+        // the CN, out of distribution by its verdict, raises none and enters no window
+        List<Alert> all = alerts.readValuesToList();
+        assertThat(of(all, "oxidation_state")).singleElement()
+                .satisfies(a -> assertThat(Math.abs(index(a.getAtSpectrumId()) - change)).isLessThanOrEqualTo(3))
+                .satisfies(a -> assertThat(a.getTo().getVerdict()).isEqualTo(Verdict.UNCERTAIN));
+        assertThat(of(all, "coordination_number")).isEmpty();
+        OperandoState last = states.readValuesToList().get(299);
+        assertThat(last.getLatest().getUntrusted()).containsExactly("coordination_number");
+        assertThat(last.getLatest().getOxidationState().getVerdict()).isEqualTo(Verdict.UNCERTAIN);
+        assertThat(last.getWindow()).noneMatch(w -> w.getQuantity().startsWith("coordination_number["));
+    }
+
+    @Test
+    void aVerdictOverridesTheModelsOodFlagForItsQuantity() {
+        // Given a result whose PDF model flagged the spectrum but whose first-shell answer carries a verdict, UNCERTAIN
+        start(MonitorConfig.defaults());
+        SyntheticResults cu = new SyntheticResults("exp-7", "verdict-first", 14);
+        cu.oodRate = 0;
+        InferenceResult clean = cu.result(0, 0, 0, 1, SyntheticResults.temperature(25));
+        InferenceResult r = InferenceResult.newBuilder(clean)
+                .setFirstShellDistance(ScalarEstimate.newBuilder(clean.getFirstShellDistance())
+                        .setVerdict(Verdict.UNCERTAIN).build())
+                .setOodByTask(Map.of("pdf", ood(4.0, true)))
+                .build();
+        results.pipeInput(r.getKey(), r);
+
+        // Then the verdict rules: the first shell is kept
+        assertThat(states.readValuesToList().get(0).getLatest().getUntrusted()).isEmpty();
+    }
+
+    /** 300 in-distribution results of a Cu2+ -> Cu+ step at {@code change}, each edited before it is piped in. */
+    private void cuStep(String sample, long seed, int change,
+                        BiFunction<Integer, InferenceResult, InferenceResult> edit) {
+        SyntheticResults cu = new SyntheticResults("exp-7", sample, seed);
+        cu.oodRate = 0;
+        for (int i = 0; i < 300; i++) {
+            boolean reduced = i >= change;
+            InferenceResult r = edit.apply(i, cu.result(i, 0, reduced ? 1 : 0, reduced ? 0 : 1,
+                    SyntheticResults.temperature(25 + 0.5 * i)));
+            results.pipeInput(r.getKey(), r);
+        }
     }
 
     private static OodEstimate ood(double score, boolean flagged) {

@@ -7,6 +7,7 @@ import io.xasstream.common.topics.Topics;
 import io.xasstream.schema.dlq.RejectedSpectrum;
 import io.xasstream.schema.result.ClassEstimate;
 import io.xasstream.schema.result.InferenceResult;
+import io.xasstream.schema.result.Verdict;
 import io.xasstream.schema.spectrum.Spectrum;
 import io.xasstream.schema.spectrum.SpectrumBatch;
 import java.io.PrintWriter;
@@ -135,7 +136,10 @@ public final class TailCommand implements Callable<Integer> {
             appendClass(sb, "CN", r.getCoordinationNumber());
             if (r.getFirstShellDistance() != null) {
                 sb.append(String.format(Locale.ROOT, " r1=%.3f±%.3f Å", r.getFirstShellDistance().getMean(),
-                        r.getFirstShellDistance().getStd()));
+                        r.getFirstShellDistance().getStd())).append(verdict(r.getFirstShellDistance().getVerdict()));
+            }
+            if (r.getPdf() != null && r.getPdf().getVerdict() != null) {
+                sb.append(" pdf").append(verdict(r.getPdf().getVerdict()));
             }
             if (r.getOod().getFlagged()) {
                 // which model flagged it, when the result says (pdf, coordination_number, oxidation_state)
@@ -165,8 +169,13 @@ public final class TailCommand implements Callable<Integer> {
     private static void appendClass(StringBuilder sb, String label, ClassEstimate c) {
         if (c != null) {
             sb.append(String.format(Locale.ROOT, " %s=%s (E=%.2f±%.2f)", label, c.getPredicted(),
-                    c.getExpectedValue(), c.getStd()));
+                    c.getExpectedValue(), c.getStd())).append(verdict(c.getVerdict()));
         }
+    }
+
+    /** " TRUSTED", " UNCERTAIN" or " OUT_OF_DISTRIBUTION" after an answer; nothing for a result without verdicts. */
+    private static String verdict(Verdict v) {
+        return v == null ? "" : " " + v;
     }
 
     static final class WhichConverter implements CommandLine.ITypeConverter<Which> {

@@ -31,12 +31,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard as a person sees it, on `./xasstream demo` (embedded broker, the services, both demo series) with a
- * token set: both samples in the picker, the oxidation-state chart gaining points, an alert marker after the
- * reduction step, another sample's charts on switching; and without the token, 401 on every route.
+ * token set: both samples in the picker, the oxidation-state chart gaining points, each answer's verdict said as
+ * text, an alert marker after the reduction step, another sample's charts on switching; and without the token, 401
+ * on every route.
  */
 class DashboardBrowserIT {
     static final String TOKEN = "it-dashboard-token";
     static final Path SHOTS = Path.of("target", "dashboard-screenshots");
+    static final Pattern VERDICT = Pattern.compile("trusted|uncertain|out of distribution");
+    static final Pattern VERDICT_COUNTS = Pattern.compile(
+            "\\d+ points: \\d+ (trusted|uncertain|out of distribution).*");
 
     @Test
     void aPersonSeesBothSamplesLivePointsAnAlertAfterTheReductionAndAnotherSampleOnSwitching(@TempDir Path tmp)
@@ -168,6 +172,15 @@ class DashboardBrowserIT {
             after = points(browser);
         }
         assertThat(after).as("oxidation-state points after 10 s").isGreaterThan(before);
+
+        // every answer carries its verdict (issue 33), drawn as the point's style and said as text: the counts
+        // above the chart, the verdict column of the models table, the summary line
+        wait.until(d -> VERDICT_COUNTS.matcher(d.findElement(By.id("ox-count")).getText()).matches());
+        wait.until(d -> d.findElements(By.cssSelector("#models tr")).stream()
+                .anyMatch(tr -> tr.getText().startsWith("oxidation_state")
+                        && VERDICT.matcher(tr.getText()).find()));
+        assertThat(browser.findElement(By.id("sum-latest")).getText())
+                .containsPattern("\\d+ of \\d+ answers trusted");
 
         // after the reduction step: an oxidation-state alert in the list and its marker on the charts
         wait.until(d -> d.findElements(By.cssSelector("#alerts li")).stream()

@@ -19,12 +19,13 @@ public record ModelManifest(int manifestVersion, List<Entry> models) {
     /**
      * One model. {@code fallbackFor}: the id of a model of the same element, edge and task that reads more of the
      * spectrum (a wider input window); this one answers only spectra that model cannot take. Null for most models.
+     * {@code trust}: the rule each answer's verdict is computed from ({@link TrustRule}); null: no verdict.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Entry(String id, String version, String element, String edge, String task, String file,
                         String sha256, Input input, Map<String, String> outputs, List<String> classes, Curve curve,
                         Ood ood, Map<String, String> units, Map<String, JsonNode> provenance, JsonNode metrics,
-                        String card, EdgeShift edgeShift, String fallbackFor) {
+                        String card, EdgeShift edgeShift, String fallbackFor, TrustRule trust) {
         /** "id@version". */
         public String ref() {
             return id + "@" + version;
@@ -64,11 +65,24 @@ public record ModelManifest(int manifestVersion, List<Entry> models) {
         if (m.manifestVersion() != 1) {
             throw new IOException(file + ": manifestVersion " + m.manifestVersion() + " is not supported (1)");
         }
-        String wrong = m.fallbackProblems();
+        String wrong = (m.fallbackProblems() + "; " + m.trustProblems()).replaceAll("^; |; $", "");
         if (!wrong.isEmpty()) {
             throw new IOException(file + ": " + wrong);
         }
         return m;
+    }
+
+    /** Empty when every trust rule can be applied to its model as written; else what is wrong. */
+    public String trustProblems() {
+        StringBuilder out = new StringBuilder();
+        for (Entry e : models) {
+            if (e.trust() != null) {
+                for (String p : e.trust().problems(e)) {
+                    out.append(e.id()).append(" trust: ").append(p).append("; ");
+                }
+            }
+        }
+        return out.toString().replaceAll("; $", "");
     }
 
     /**

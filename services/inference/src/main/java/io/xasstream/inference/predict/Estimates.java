@@ -3,6 +3,7 @@ package io.xasstream.inference.predict;
 import io.xasstream.schema.result.ClassEstimate;
 import io.xasstream.schema.result.PdfEstimate;
 import io.xasstream.schema.result.ScalarEstimate;
+import io.xasstream.schema.result.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -21,6 +22,12 @@ public final class Estimates {
      * deviation over the numeric value of each class label (e.g. "4" → 4, "+2" → 2).
      */
     public static ClassEstimate classes(List<String> labels, float[] probabilities, float[] probabilityStd) {
+        return classes(labels, probabilities, probabilityStd, null);
+    }
+
+    /** As {@link #classes(List, float[], float[])}, with the answer's verdict (null: none). */
+    public static ClassEstimate classes(List<String> labels, float[] probabilities, float[] probabilityStd,
+                                        Verdict verdict) {
         if (labels.size() != probabilities.length) {
             throw new IllegalArgumentException(labels.size() + " classes but " + probabilities.length
                     + " probabilities");
@@ -50,22 +57,35 @@ public final class Estimates {
                 .setPredicted(labels.get(best))
                 .setExpectedValue(mean)
                 .setStd(Math.sqrt(var))
+                .setVerdict(verdict)
                 .build();
     }
 
     /** The pseudo-PDF on the manifest's r grid with its per-point standard deviation. */
     public static PdfEstimate pdf(List<Double> r, float[] mean, float[] std) {
+        return pdf(r, mean, std, null);
+    }
+
+    /** As {@link #pdf(List, float[], float[])}, with the answer's verdict (null: none). */
+    public static PdfEstimate pdf(List<Double> r, float[] mean, float[] std, Verdict verdict) {
         if (r.size() != mean.length || mean.length != std.length) {
             throw new IllegalArgumentException("pdf of " + mean.length + " points, std " + std.length + ", r grid "
                     + r.size());
         }
         List<Float> rr = new ArrayList<>(r.size());
         r.forEach(v -> rr.add(v.floatValue()));
-        return PdfEstimate.newBuilder().setR(rr).setMean(floats(mean)).setStd(floats(std)).build();
+        return PdfEstimate.newBuilder().setR(rr).setMean(floats(mean)).setStd(floats(std)).setVerdict(verdict)
+                .build();
     }
 
     public static ScalarEstimate scalar(double mean, double std, String unit) {
-        return ScalarEstimate.newBuilder().setMean(mean).setStd(std).setUnit(unit == null ? "" : unit).build();
+        return scalar(mean, std, unit, null);
+    }
+
+    /** A regressed quantity with its verdict (null: none). */
+    public static ScalarEstimate scalar(double mean, double std, String unit, Verdict verdict) {
+        return ScalarEstimate.newBuilder().setMean(mean).setStd(std).setUnit(unit == null ? "" : unit)
+                .setVerdict(verdict).build();
     }
 
     static double value(String label) {

@@ -14,6 +14,7 @@ import io.xasstream.core.preprocess.Preprocessor;
 import io.xasstream.inference.model.LoadedModel;
 import io.xasstream.inference.model.ModelManifest;
 import io.xasstream.inference.model.ModelRegistry;
+import io.xasstream.inference.model.TrustRule;
 import io.xasstream.schema.common.AbsorptionEdge;
 import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.result.ModelRef;
@@ -314,24 +315,30 @@ public final class Predictor {
             if (provenance == null || ModelTasks.PDF.equals(entry.task())) {
                 provenance = prepared.get(model);
             }
+            boolean scored = o.containsKey("ood_score") && entry.ood() != null;
+            double score = scored ? o.get("ood_score")[0] : Double.NaN;
+            boolean flagged = scored && score > entry.ood().threshold();
+            TrustRule trust = entry.trust();
             switch (entry.task()) {
                 case ModelTasks.PDF -> {
-                    b.setPdf(Estimates.pdf(entry.curve().r(), o.get("pdf_mean"), o.get("pdf_std")));
+                    b.setPdf(Estimates.pdf(entry.curve().r(), o.get("pdf_mean"), o.get("pdf_std"),
+                            Verdicts.ofPdf(trust, o.get("pdf_mean"), o.get("pdf_std"), flagged)));
                     if (o.containsKey("distance_mean")) {
                         b.setFirstShellDistance(Estimates.scalar(o.get("distance_mean")[0],
-                                o.get("distance_std")[0], unit(entry, "distance", "angstrom")));
+                                o.get("distance_std")[0], unit(entry, "distance", "angstrom"),
+                                Verdicts.ofDistance(trust, o.get("distance_std")[0], flagged)));
                     }
                 }
                 case ModelTasks.CN -> b.setCoordinationNumber(Estimates.classes(entry.classes(), o.get("probabilities"),
-                        o.get("probability_std")));
+                        o.get("probability_std"), Verdicts.ofClasses(trust, entry.classes(), o.get("probabilities"),
+                                flagged)));
                 case ModelTasks.OXIDATION -> b.setOxidationState(Estimates.classes(entry.classes(),
-                        o.get("probabilities"), o.get("probability_std")));
+                        o.get("probabilities"), o.get("probability_std"), Verdicts.ofClasses(trust, entry.classes(),
+                                o.get("probabilities"), flagged)));
                 default -> flags.add("UNKNOWN_TASK_" + entry.task().toUpperCase(Locale.ROOT));
             }
             edgePositionRead |= model.takesEdgeShift() && EdgeShiftRows.known(prepared.get(model));
-            if (o.containsKey("ood_score") && entry.ood() != null) {
-                double score = o.get("ood_score")[0];
-                boolean flagged = score > entry.ood().threshold();
+            if (scored) {
                 oodByTask.put(entry.task(), OodEstimate.newBuilder().setScore(score)
                         .setThreshold(entry.ood().threshold()).setFlagged(flagged).build());
                 if (ood == null || flagged && !ood.getFlagged() || score / entry.ood().threshold()

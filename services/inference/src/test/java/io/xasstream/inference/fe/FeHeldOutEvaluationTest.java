@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 4 evaluation, in Java through ONNX Runtime, on the 250 published held-out pairs (../shared, GPL-3 data,
+ * Issues 4 and 33 evaluation, in Java through ONNX Runtime, on the 250 published held-out pairs (../shared, GPL-3 data,
  * never copied): pseudo-PDF error, first-shell distance, CN accuracy and calibration against a k-nearest-neighbour
  * baseline computed here on the same inputs. Prints the table with each goal met or not.
  */
@@ -55,44 +55,17 @@ class FeHeldOutEvaluationTest {
             assertThat(test).hasSize(250);
             assertThat(train).hasSize(4079);
 
-            // model predictions through the same code path as the service
-            Predictor predictor = new Predictor(registry, Clock.systemUTC());
-            List<SpectrumInput> inputs = new ArrayList<>();
-            for (Pair p : test) {
-                SpectrumFile sf = SpectrumFileReader.read(p.xanes(), p.name());
-                inputs.add(SpectrumInputs.fromFile(sf, "Fe", "K", false, Instant.now()));
-            }
-            List<Outcome> outcomes = predictor.predict(inputs);
-            assertThat(outcomes).allMatch(Outcome::isResult);
-            // Fe CN and PDF have a second model each (m3d-fe-k-*, oxides and metals): every complex here must still be
-            // answered by the models this evaluation is about
-            assertThat(outcomes).allSatisfy(o -> assertThat(o.result().getModels()).extracting(ModelRef::getId)
-                    .contains("fe-k-pdf", "fe-k-cn").doesNotContain("m3d-fe-k-pdf", "m3d-fe-k-cn"));
-
+            Answers a = answers(registry, test);
             int n = test.size();
-            double[][] y = new double[n][];
-            double[][] yhat = new double[n][];
-            double[][] ystd = new double[n][];
-            double[] dist = new double[n];
-            double[] distHat = new double[n];
-            double[] distStd = new double[n];
-            int[] cn = new int[n];
-            int[] cnHat = new int[n];
-            double[] conf = new double[n];
-            for (int i = 0; i < n; i++) {
-                StructureLabels.Labels l = StructureLabels.fromXyz(test.get(i).xyz());
-                InferenceResult r = outcomes.get(i).result();
-                y[i] = l.g2();
-                yhat[i] = floats(r.getPdf().getMean());
-                ystd[i] = floats(r.getPdf().getStd());
-                dist[i] = l.distance();
-                distHat[i] = r.getFirstShellDistance().getMean();
-                distStd[i] = r.getFirstShellDistance().getStd();
-                cn[i] = l.cn();
-                ClassEstimate c = r.getCoordinationNumber();
-                cnHat[i] = (int) Math.round(Double.parseDouble(c.getPredicted()));
-                conf[i] = c.getProbabilities().stream().mapToDouble(Float::doubleValue).max().orElse(0);
-            }
+            double[][] y = a.y();
+            double[][] yhat = a.yhat();
+            double[][] ystd = a.ystd();
+            double[] dist = a.dist();
+            double[] distHat = a.distHat();
+            double[] distStd = a.distStd();
+            int[] cn = a.cn();
+            int[] cnHat = a.cnHat();
+            double[] conf = a.conf();
 
             Knn knn = knn(registry, pdfModel, train, test);
             double[][] knnY = knn.y();
@@ -140,6 +113,10 @@ class FeHeldOutEvaluationTest {
             row("pseudo-PDF error (b) 100·√Σ(y−ŷ)²/Σŷ, median (IQR) %", medIqr(errB), medIqr(knnB),
                     "review AEGAN 3.3 (2.7) % (its exact metric is not published)", null);
             row("first-shell distance MAE Å", fmt(maeModel), fmt(maeKnn), "≤ 0.7 × kNN", distMet);
+            row("pseudo-PDF error (a) median, served against kNN (issue 33)", fmt(median(errA)), fmt(median(knnA)),
+                    "≤ kNN", median(errA) <= median(knnA));
+            row("first-shell distance MAE Å, served against kNN (issue 33)", fmt(maeModel), fmt(maeKnn), "≤ kNN",
+                    maeModel <= maeKnn);
             row("CN exact", fmt(exact), fmt(fraction(cn, knnCn, 0)), "≥ 0.90", exact >= 0.90);
             row("CN within ±1", fmt(within1), fmt(fraction(cn, knnCn, 1)), "≥ 0.98", within1 >= 0.98);
             row("G2 values within ±2σ", fmt(coverage), "", "0.90 … 0.98", coverage >= 0.90 && coverage <= 0.98);
@@ -148,14 +125,64 @@ class FeHeldOutEvaluationTest {
             row("CN expected calibration error", fmt(ece), "", "≤ 0.05", ece <= 0.05);
             System.out.printf(Locale.ROOT, "kNN k: pdf %d, distance %d, CN %d%n", kPdf, kDist, kCn);
 
-            // Gates: the calibration goals (met by these models), and that the Java serving path reproduces the
-            // training pipeline's own held-out numbers from the manifest. The accuracy goals of issue 4 that these
-            // models do not meet yet are reported above ("met" column), not asserted: the issue stays open.
+            // Gates: the served pseudo-PDF and distance at least as good as the kNN baseline measured here on the
+            // same inputs (issue 33), the calibration goals, and that the Java serving path reproduces the training
+            // pipeline's own held-out numbers from the manifest. The accuracy goals of issue 4 that these models do
+            // not meet yet are reported above ("met" column), not asserted: that issue stays open.
+            assertThat(median(errA)).as("served PDF error (a) median against kNN's").isLessThanOrEqualTo(median(knnA));
+            assertThat(maeModel).as("served distance MAE against kNN's").isLessThanOrEqualTo(maeKnn);
             assertThat(coverage).as("G2 2-sigma coverage").isBetween(0.90, 0.98);
             assertThat(distCoverage).as("distance 2-sigma coverage").isBetween(0.90, 0.98);
             assertThat(ece).as("CN ECE").isLessThanOrEqualTo(0.05);
             assertReproducesThePipeline(registry, pdfModel, median(errA), maeModel, exact);
         }
+    }
+
+    /** The served answers to the test pairs and their labels. */
+    private record Answers(double[][] y, double[][] yhat, double[][] ystd, double[] dist, double[] distHat,
+                           double[] distStd, int[] cn, int[] cnHat, double[] conf) {
+    }
+
+    private static Answers answers(ModelRegistry registry, List<Pair> test) throws Exception {
+        // model predictions through the same code path as the service
+        Predictor predictor = new Predictor(registry, Clock.systemUTC());
+        List<SpectrumInput> inputs = new ArrayList<>();
+        for (Pair p : test) {
+            SpectrumFile sf = SpectrumFileReader.read(p.xanes(), p.name());
+            inputs.add(SpectrumInputs.fromFile(sf, "Fe", "K", false, Instant.now()));
+        }
+        List<Outcome> outcomes = predictor.predict(inputs);
+        assertThat(outcomes).allMatch(Outcome::isResult);
+        // Fe CN and PDF have a second model each (m3d-fe-k-*, oxides and metals): every complex here must still be
+        // answered by the models this evaluation is about
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.result().getModels()).extracting(ModelRef::getId)
+                .contains("fe-k-pdf", "fe-k-cn").doesNotContain("m3d-fe-k-pdf", "m3d-fe-k-cn"));
+
+        int n = test.size();
+        double[][] y = new double[n][];
+        double[][] yhat = new double[n][];
+        double[][] ystd = new double[n][];
+        double[] dist = new double[n];
+        double[] distHat = new double[n];
+        double[] distStd = new double[n];
+        int[] cn = new int[n];
+        int[] cnHat = new int[n];
+        double[] conf = new double[n];
+        for (int i = 0; i < n; i++) {
+            StructureLabels.Labels l = StructureLabels.fromXyz(test.get(i).xyz());
+            InferenceResult r = outcomes.get(i).result();
+            y[i] = l.g2();
+            yhat[i] = floats(r.getPdf().getMean());
+            ystd[i] = floats(r.getPdf().getStd());
+            dist[i] = l.distance();
+            distHat[i] = r.getFirstShellDistance().getMean();
+            distStd[i] = r.getFirstShellDistance().getStd();
+            cn[i] = l.cn();
+            ClassEstimate c = r.getCoordinationNumber();
+            cnHat[i] = (int) Math.round(Double.parseDouble(c.getPredicted()));
+            conf[i] = c.getProbabilities().stream().mapToDouble(Float::doubleValue).max().orElse(0);
+        }
+        return new Answers(y, yhat, ystd, dist, distHat, distStd, cn, cnHat, conf);
     }
 
     /** The Java serving path measures what the training pipeline measured (the manifest's held-out metrics). */

@@ -18,12 +18,9 @@ import io.xasstream.schema.result.ClassEstimate;
 import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.result.ModelRef;
 import io.xasstream.schema.result.OodEstimate;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,8 +40,7 @@ import org.junit.jupiter.api.Test;
 @Tag("shared")
 class M3dMeasuredSpectraTest {
     private static final Path ROOT = Path.of(System.getProperty("xasstream.repo.root", "../.."));
-    private static final Path DATA = Path.of(System.getProperty("xasstream.shared.data", "../../../shared/data"),
-            "reference-spectra");
+    private static final Path DATA = DevelopmentSpectra.DATA;
     private static final double CONFIDENT = 0.6;
 
     /** Tally of one element, one graph, or all. */
@@ -78,7 +74,7 @@ class M3dMeasuredSpectraTest {
 
     @Test
     void measuredOxidationStatesAreReportedAndMatchThePipelinesDevelopmentCheck() throws Exception {
-        List<Map<String, String>> labels = labels();
+        List<Map<String, String>> labels = DevelopmentSpectra.labels();
         Map<String, Tally> byElement = new TreeMap<>();
         Map<String, Tally> byModel = new TreeMap<>();
         Tally all = new Tally();
@@ -100,7 +96,7 @@ class M3dMeasuredSpectraTest {
             OodEstimate oxOod = r.getOodByTask().get(ModelTasks.OXIDATION);
             assertThat(oxOod).as("%s: the oxidation-state model's own OOD estimate", file).isNotNull();
             boolean flagged = oxOod.getFlagged();
-            boolean right = right(label, predicted);
+            boolean right = DevelopmentSpectra.oxidationRight(label, predicted);
             boolean confidentWrong = !right && p >= CONFIDENT && !flagged;
             for (Tally t : List.of(byElement.computeIfAbsent(element, k -> new Tally()), all)) {
                 t.add(right, confidentWrong, flagged);
@@ -124,7 +120,8 @@ class M3dMeasuredSpectraTest {
                 Map<String, float[][]> out = m.run(new float[][] {x});
                 float[] probs = out.get("probabilities")[0];
                 int k = argmax(probs);
-                boolean ok = right(label, Double.parseDouble(m.entry().classes().get(k)));
+                boolean ok = DevelopmentSpectra.oxidationRight(label,
+                        Double.parseDouble(m.entry().classes().get(k)));
                 boolean f = out.get("ood_score")[0][0] > m.entry().ood().threshold();
                 byModel.computeIfAbsent(id, key -> new Tally()).add(ok, !ok && probs[k] >= CONFIDENT && !f, f);
             }
@@ -169,11 +166,6 @@ class M3dMeasuredSpectraTest {
         assertThat(all.n).isEqualTo(labels.size());
     }
 
-    /** Mn3O4 (2.67, mixed valence) is right when either of its states is named. */
-    private static boolean right(double label, double predicted) {
-        return label == Math.rint(label) ? predicted == label
-                : predicted == Math.floor(label) || predicted == Math.ceil(label);
-    }
 
     /** The model's input for this spectrum, as the service prepares it; null where the spectrum does not meet it. */
     private static float[] input(SpectrumInput in, String modelId) {
@@ -205,7 +197,7 @@ class M3dMeasuredSpectraTest {
         int[] within1 = new int[3];
         int labelled = 0;
         StringBuilder rows = new StringBuilder();
-        for (Map<String, String> row : labels()) {
+        for (Map<String, String> row : DevelopmentSpectra.labels()) {
             if (!"Fe".equals(row.get("element"))) {
                 continue;
             }
@@ -258,34 +250,5 @@ class M3dMeasuredSpectraTest {
             best = p[k] > p[best] ? k : best;
         }
         return best;
-    }
-
-    private static List<Map<String, String>> labels() throws Exception {
-        List<String> lines = Files.readAllLines(DATA.resolve("labels.csv"));
-        String[] header = lines.get(0).split(",");
-        return lines.subList(1, lines.size()).stream().map(line -> csv(header, line)).toList();
-    }
-
-    private static Map<String, String> csv(String[] header, String line) {
-        // labels.csv quotes one sample name that holds a comma
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (char c : line.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                cells.add(cell.toString());
-                cell.setLength(0);
-            } else {
-                cell.append(c);
-            }
-        }
-        cells.add(cell.toString());
-        Map<String, String> out = new HashMap<>();
-        for (int i = 0; i < header.length; i++) {
-            out.put(header[i], i < cells.size() ? cells.get(i) : "");
-        }
-        return out;
     }
 }

@@ -77,6 +77,42 @@ class PredictorTest {
     }
 
     @Test
+    void everyAnswerCarriesTheVerdictOfItsOwnModelsTrustRule() {
+        // Given a full Fe scan, whose four answers come from models of two families
+        InferenceResult r = predict(fe2o3.energy(), fe2o3.mu()).result();
+        for (var ref : r.getModels()) {
+            var entry = registry.byId(ref.getId()).orElseThrow().entry();
+            assertThat(entry.trust()).as("%s has a trust rule", ref.getId()).isNotNull();
+            boolean ood = r.getOodByTask().get(ref.getTask()).getFlagged();
+            // Then each answer's verdict is the one its model's rule gives for its own outputs
+            switch (ref.getTask()) {
+                case ModelTasks.OXIDATION -> assertThat(r.getOxidationState().getVerdict()).isEqualTo(
+                        Verdicts.ofClasses(entry.trust(), entry.classes(), floats(r.getOxidationState()
+                                .getProbabilities()), ood));
+                case ModelTasks.CN -> assertThat(r.getCoordinationNumber().getVerdict()).isEqualTo(
+                        Verdicts.ofClasses(entry.trust(), entry.classes(), floats(r.getCoordinationNumber()
+                                .getProbabilities()), ood));
+                case ModelTasks.PDF -> {
+                    assertThat(r.getPdf().getVerdict()).isEqualTo(Verdicts.ofPdf(entry.trust(),
+                            floats(r.getPdf().getMean()), floats(r.getPdf().getStd()), ood));
+                    assertThat(r.getFirstShellDistance().getVerdict()).isEqualTo(Verdicts.ofDistance(entry.trust(),
+                            r.getFirstShellDistance().getStd(), ood));
+                }
+                default -> throw new AssertionError(ref.getTask());
+            }
+        }
+        assertThat(r.getOxidationState().getVerdict()).isNotNull();
+    }
+
+    private static float[] floats(List<Float> v) {
+        float[] out = new float[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.get(i);
+        }
+        return out;
+    }
+
+    @Test
     void aScanTooShortForOneModelIsAnsweredByTheOthersAndSaysWhatIsMissing() {
         // Given the FDMNES range 7097–7172 eV: it covers the absolute fe-k grid (7100–7170 eV) but not the
         // oxidation-state model's E0−20…E0+70 eV
@@ -212,12 +248,7 @@ class PredictorTest {
     }
 
     private static float[] probabilities(InferenceResult r) {
-        List<Float> p = r.getOxidationState().getProbabilities();
-        float[] f = new float[p.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = p.get(i);
-        }
-        return f;
+        return floats(r.getOxidationState().getProbabilities());
     }
 
     private static float[] toFloats(double[] v) {

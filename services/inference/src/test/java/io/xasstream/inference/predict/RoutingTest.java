@@ -20,7 +20,7 @@ class RoutingTest {
     private static ModelManifest.Entry entry(String id, String task, Double threshold, String fallbackFor) {
         return new ModelManifest.Entry(id, "1.0.0", "Fe", "K", task, id + ".onnx", "0", null, Map.of(), List.of(),
                 null, threshold == null ? null : new ModelManifest.Ood(threshold, "test"), Map.of(), Map.of(), null,
-                null, null, fallbackFor);
+                null, null, fallbackFor, null);
     }
 
     @Test

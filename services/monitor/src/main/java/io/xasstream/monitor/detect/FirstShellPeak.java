@@ -56,7 +56,7 @@ public final class FirstShellPeak {
             // never more precise than a tenth of the grid step
             double std = Math.max(Math.abs(step) * Math.sqrt(var), Math.abs(step) * 0.1);
             return ScalarEstimate.newBuilder().setMean(r.get(i) + offset * step).setStd(std)
-                    .setUnit(Quantity.FIRST_SHELL_PEAK.unit()).build();
+                    .setUnit(Quantity.FIRST_SHELL_PEAK.unit()).setVerdict(pdf.getVerdict()).build();
         }
         return null;
     }

@@ -165,8 +165,9 @@ final class MonitorProcessor implements Processor<String, InferenceResult, Strin
                 .setQuantity(c.quantity().label())
                 .setFrom(ScalarEstimate.newBuilder().setMean(c.fromMean()).setStd(c.fromStd())
                         .setUnit(c.quantity().unit()).build())
+                // the verdict of the answer that triggered the alert: feedback may act only on TRUSTED ones
                 .setTo(ScalarEstimate.newBuilder().setMean(c.toMean()).setStd(c.toStd())
-                        .setUnit(c.quantity().unit()).build())
+                        .setUnit(c.quantity().unit()).setVerdict(Snapshots.verdict(current, c.quantity())).build())
                 .setFromClass(c.fromClass())
                 .setToClass(c.toClass())
                 .setAtSpectrumId(at.getSpectrumId())

@@ -11,6 +11,7 @@ import io.xasstream.schema.result.ClassEstimate;
 import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.result.OodEstimate;
 import io.xasstream.schema.result.ScalarEstimate;
+import io.xasstream.schema.result.Verdict;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -47,18 +48,44 @@ public final class Snapshots {
     }
 
     /**
-     * The quantities whose model flagged this spectrum. A result without per-task estimates (written before they
-     * existed) is judged by its one flag, for every quantity.
+     * The quantities whose answer is OUT_OF_DISTRIBUTION: its own verdict says so, or, for a result written before
+     * verdicts (or by a model without a trust rule), its model's OOD flag (oodByTask), or the one flag of a result
+     * older still. UNCERTAIN answers stay in: the detectors weigh each answer by its own spread, and an alert says
+     * in its {@code to.verdict} whether the answer that triggered it was TRUSTED.
      */
     static List<String> untrusted(InferenceResult r) {
         List<String> out = new ArrayList<>(3);
         for (Quantity q : Quantity.values()) {
+            Verdict v = verdict(r, q);
             OodEstimate own = r.getOodByTask().get(q.task());
-            if (own != null ? own.getFlagged() : r.getOod().getFlagged()) {
+            boolean ood = v != null ? v == Verdict.OUT_OF_DISTRIBUTION
+                    : own != null ? own.getFlagged() : r.getOod().getFlagged();
+            if (ood) {
                 out.add(q.label());
             }
         }
         return out;
+    }
+
+    /** The verdict of the answer a quantity is read from; null when the result carries none. */
+    public static Verdict verdict(InferenceResult r, Quantity q) {
+        return switch (q) {
+            case OXIDATION_STATE -> r.getOxidationState() == null ? null : r.getOxidationState().getVerdict();
+            case COORDINATION_NUMBER -> r.getCoordinationNumber() == null ? null
+                    : r.getCoordinationNumber().getVerdict();
+            case FIRST_SHELL_PEAK -> r.getPdf() != null ? r.getPdf().getVerdict()
+                    : r.getFirstShellDistance() == null ? null : r.getFirstShellDistance().getVerdict();
+        };
+    }
+
+    /** The verdict a point carries for a quantity (null: none). */
+    public static Verdict verdict(SampleSnapshot s, Quantity q) {
+        ScalarEstimate e = switch (q) {
+            case OXIDATION_STATE -> s.getOxidationState();
+            case COORDINATION_NUMBER -> s.getCoordinationNumber();
+            case FIRST_SHELL_PEAK -> s.getFirstShellPeak();
+        };
+        return e == null ? null : e.getVerdict();
     }
 
     /** Whether a quantity of this point may enter windows and detectors. */
@@ -68,7 +95,7 @@ public final class Snapshots {
 
     private static ScalarEstimate expected(ClassEstimate c) {
         return c == null ? null : ScalarEstimate.newBuilder().setMean(c.getExpectedValue()).setStd(c.getStd())
-                .setUnit("").build();
+                .setUnit("").setVerdict(c.getVerdict()).build();
     }
 
     /** Values entering the rolling windows, by {@link Quantity#ordinal()}; NaN for absent or untrusted. */
