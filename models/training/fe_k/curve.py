@@ -189,3 +189,36 @@ def run(data_dir, out_path, log, chosen, workers=2):
         json.dump(res, fh, indent=1)
     log("learning curve (python3 -m fe_k curve):\n" + format_table(res))
     return res
+
+
+def card_section(c, task):
+    """The model card's section on what this study measured (result `c` of `run`): the goals against the amount of
+    training data."""
+    # (result key, column name, number format, unit, scale to the unit)
+    cols = (("pdf_a", "PDF (a)", "%.1f", " %", 1), ("dist_mae", "distance MAE (Å)", "%.4f", "", 1)) if task == "pdf" \
+        else (("cn_exact", "CN exact", "%.1f", " %", 100),)
+    head = "| training complexes | " + " | ".join("network %s, validation / held-out | kNN, validation / held-out"
+                                                 % name for _, name, _, _, _ in cols) + " |"
+    lines = ["## Learning curve (`python3 -m fe_k curve`)", "",
+             "Nested random parts of the training split; at each, %d single members of the kept set-up (no bootstrap, "
+             "early stopping on validation; mean ± sd over seeds) and kNN (k chosen on validation), both on that part "
+             "only." % c["table"][0]["validation"][cols[0][0]]["n"], "",
+             head, "|---|" + "---|---|" * len(cols)]
+    for r in c["table"]:
+        cells = []
+        for key, _, num, unit, scale in cols:
+            n = [r[p][key] for p in ("validation", "heldout")]
+            k = [r["knn"][p][key] for p in ("validation", "heldout")]
+            cells.append(" / ".join((num + " ± " + num) % (scale * x["mean"], scale * x["sd"]) + unit for x in n))
+            cells.append(" / ".join(num % (scale * x) + unit for x in k))
+        lines.append("| %d | %s |" % (r["n_train"], " | ".join(cells)))
+    lines += ["", trend_sentence(c, "validation"), "", trend_sentence(c, "heldout"), ""]
+    return lines
+
+
+def write_card_sections(c):
+    """The cards' sections on this study (result `c` of `run`), committed as models/studies/results/fe_k_curve_{pdf,cn}.md,
+    which the card writer reads."""
+    from . import report
+    for task in ("pdf", "cn"):
+        report.write_study_section("fe_k_curve_" + task, card_section(c, task))

@@ -71,11 +71,11 @@ class AggregateTest(unittest.TestCase):
                       text)
 
         # the cards: one row per fraction with the task's columns, both trend sentences
-        pdf = "\n".join(report._curve_section({"curve": res}, "pdf"))
+        pdf = "\n".join(curve.card_section(res, "pdf"))
         self.assertIn("| 1000 | 21.0 ± 1.0 % / 21.0 ± 1.0 % | 20.0 % / 20.0 % | 0.0190 ± 0.0010 / 0.0190 ± 0.0010 | "
                       "0.0200 / 0.0200 |", pdf)
         self.assertIn("Held-out, per doubling", pdf)
-        cn = "\n".join(report._curve_section({"curve": res}, "cn"))
+        cn = "\n".join(curve.card_section(res, "cn"))
         self.assertIn("| 500 | 81.0 ± 1.0 % / 81.0 ± 1.0 % | 84.0 % / 84.0 % |", cn)
 
     def test_cards_name_the_members_kind(self):

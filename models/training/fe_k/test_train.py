@@ -63,7 +63,7 @@ class RegionTest(unittest.TestCase):
         self.assertEqual([x["pdf_a_median"] for x in r], [0.0, 0.0, 50.0])
         self.assertEqual([x["error_share_median"] for x in r], [0.0, 0.0, 1.0])
         self.assertAlmostEqual(sum(x["signal_share_median"] for x in r), 1.0)
-        lines = report._regions_table({"ensemble": r, "knn": r})
+        lines = ceiling.regions_table({"ensemble": r, "knn": r})
         self.assertEqual(lines[4], "| 1.5–2.5 Å | 2 | 0.0 % | 0.0 % | 0 % | 0 % | 57 % |")
         self.assertTrue(lines[-2].startswith("Most of the ensemble's error lies in one region."))
         self.assertTrue(lines[-2].endswith("where neither is the more precise."))
@@ -101,8 +101,8 @@ class KernelRidgeTest(unittest.TestCase):
         st = lambda k, w, r: {"setting": {"kernel": k, "width": w, "ridge": r}}  # noqa: E731
         kr = {"pdf_a_median": st("laplacian", 3.0, 0.001), "dist_mae": st("laplacian", 3.0, 0.001),
               "cn_exact": st("gaussian", 10.0, 0.1)}
-        self.assertEqual(report._krr_settings(kr, ("pdf_a_median", "dist_mae")), "laplacian, width 3, ridge 0.001")
-        self.assertEqual(report._krr_settings(kr, ("pdf_a_median", "cn_exact")),
+        self.assertEqual(ceiling.krr_settings(kr, ("pdf_a_median", "dist_mae")), "laplacian, width 3, ridge 0.001")
+        self.assertEqual(ceiling.krr_settings(kr, ("pdf_a_median", "cn_exact")),
                          "laplacian, width 3, ridge 0.001 / gaussian, width 10, ridge 0.1")
 
 

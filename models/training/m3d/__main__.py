@@ -14,6 +14,8 @@ import time
 
 import numpy as np
 
+from fe_k import report as FR
+
 from . import generate as G
 from . import pipeline as P
 from . import report as RP
@@ -233,13 +235,7 @@ def finish(tag, d, R, files, full, cmp_, wall, quick, plot_calibration=True):
         RP.plot_calibration(probs, ys, os.path.join(RP.PLOTS, "calibration_ox.png"),
                             "oxidation state, simulated held-out, 9 elements")
     sizes = P.artifact_sizes(files)
-    from . import archcheck as AC   # here: archcheck imports this module
-    arch = []   # the exploratory architecture checks (m3d.archcheck) that have been run on this data
-    for task, window in ((t, w) for t in AC.TASKS for w in sorted(G.WINDOWS, key=lambda w: G.WINDOWS[w][2])):
-        path = P.result_path(tag, AC.result_name(task, window))
-        if os.path.exists(path):
-            with open(path) as fh:
-                arch.append(json.load(fh))
+    arch = [FR.study_section(name) for name in RP.STUDY_SECTIONS]   # the committed m3d.archcheck sections
     RP.write_card(R, files, full, cmp_, lc, wall, sizes, arch)
     entries = RP.manifest_entries(R, files, full)
     if not quick:

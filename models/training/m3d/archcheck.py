@@ -13,7 +13,9 @@ nominal spectra of the training, validation and held-out structures:
 Training accuracy beside validation says which limit applies: a net that fits its training structures far better
 than new ones wants more structures; one that fits neither better wants a better input or has met the overlap of the
 classes in the simulation itself. Exploration only: it changes no served model; results go to
-work/m3d/results/<data>/archcheck_<task>_<window>.json, and `m3d card` shows them."""
+work/m3d/results/<data>/archcheck_<task>_<window>.json, and the card's section to
+models/studies/results/m3d_archcheck_<task>_<window>.md (committed; `m3d.report.STUDY_SECTIONS` names the ones the
+card shows)."""
 from __future__ import annotations
 
 import argparse
@@ -24,9 +26,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from fe_k import report as FR
+
 from . import __main__ as M
 from . import generate as G
 from . import pipeline as P
+from . import report as RP
 from . import sampler
 from . import train as T
 
@@ -129,10 +134,38 @@ def main(argv=None):
                 r["element"], r["variant"], r["train"], r["validation"], r["heldout"], r["facts"]["seconds"],
                 r["facts"]["best_epoch"]))
     rows.sort(key=lambda r: (sampler.ELEMENTS.index(r["element"]), VARIANTS.index(r["variant"])))
-    P.save_json({"task": a.task, "window": a.window, "rows": rows, "seconds": round(time.time() - t0)},
-                P.result_path(tag, result_name(a.task, a.window)))
+    result = {"task": a.task, "window": a.window, "rows": rows, "seconds": round(time.time() - t0)}
+    P.save_json(result, P.result_path(tag, result_name(a.task, a.window)))
+    if a.elements == list(sampler.ELEMENTS):   # the card's section covers every element
+        FR.write_study_section("m3d_" + result_name(a.task, a.window), card_section(result))
     print("\n".join(table(rows, [el for el in sampler.ELEMENTS if el in a.elements])))
 
 
 if __name__ == "__main__":
     main()
+
+
+def card_section(arch):
+    """Card lines for one saved result of this study (one member per element and variant, of one task and window)."""
+    rows, task, window = arch["rows"], arch.get("task", "ox"), arch.get("window", "xanes")
+    els = [el for el in sampler.ELEMENTS if any(r["element"] == el for r in rows)]
+    by = {(r["element"], r["variant"]): r for r in rows}
+
+    def gain(v, split):
+        g = [100 * (by[el, v][split] - by[el, "mlp"][split]) for el in els if (el, v) in by and (el, "mlp") in by]
+        return "%+.1f (%+.1f … %+.1f)" % (np.mean(g), min(g), max(g)) if g else "—"
+
+    gap = [100 * (by[el, "mlp"]["train"] - by[el, "mlp"]["validation"]) for el in els if (el, "mlp") in by]
+    out = ["### Architecture of the %s net, %s window (`python3 -m m3d.archcheck --task %s --window %s`, %.0f s)" % (
+               {"ox": "oxidation-state", "cn": "CN"}[task], window, task, window, arch["seconds"]), "",
+           "One member per element and variant (seed %d, no bootstrap, the served schedule, the served split), "
+           "accuracy on nominal spectra of the training, validation and held-out structures. *mlp* is the served "
+           "set-up (%s); *mlp256x3* has %s; *cnn* is %s." % (P.SEED, RP.ARCH, VARIANT_TEXT["mlp256x3"],
+                                                              VARIANT_TEXT["cnn"]), ""]
+    out += table(rows, els)
+    out += ["", "Against *mlp*, in points, mean (min … max) over the elements: *mlp256x3* validation %s, held-out %s; "
+            "*cnn* validation %s, held-out %s. The served net fits its training structures %.1f … %.1f points "
+            "better than the validation ones." % (gain("mlp256x3", "validation"), gain("mlp256x3", "heldout"),
+                                                  gain("cnn", "validation"), gain("cnn", "heldout"),
+                                                  round(min(gap), 1) + 0.0, round(max(gap), 1) + 0.0)]
+    return out

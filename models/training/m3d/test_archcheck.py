@@ -1,4 +1,4 @@
-"""m3d.archcheck / report.architecture_section: each variant is the net it names, on both input windows, and the
+"""m3d.archcheck (and its card_section): each variant is the net it names, on both input windows, and the
 card's architecture section is computed from the saved rows (gains against the served MLP, missing cells shown).
 Run: cd models/training && /usr/bin/python3 -m unittest m3d.test_archcheck   (< 1 s)"""
 import unittest
@@ -6,7 +6,6 @@ import unittest
 import torch
 
 from m3d import archcheck as AC
-from m3d import report as RP
 from m3d import train as T
 
 
@@ -33,7 +32,7 @@ class ArchcheckTest(unittest.TestCase):
     def test_given_saved_rows_when_the_card_section_is_written_then_gains_and_gaps_come_from_them(self):
         rows = [row("Ti", "mlp", 0.90, 0.88, 0.87), row("Ti", "cnn", 0.92, 0.90, 0.88),
                 row("Ni", "mlp", 0.95, 0.85, 0.84), row("Ni", "cnn", 0.96, 0.86, 0.87)]
-        text = "\n".join(RP.architecture_section({"task": "cn", "window": "wide", "rows": rows, "seconds": 12}))
+        text = "\n".join(AC.card_section({"task": "cn", "window": "wide", "rows": rows, "seconds": 12}))
         self.assertIn("### Architecture of the CN net, wide window (`python3 -m m3d.archcheck --task cn --window wide`", text)
         self.assertIn("| Ti | 90.0 / 88.0 / 87.0 | — | 92.0 / 90.0 / 88.0 |", text)
         self.assertIn("*cnn* validation +1.5 (+1.0 … +2.0), held-out +2.0 (+1.0 … +3.0)", text)
