@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from . import data, ensemble as E, fuse, labels as L, nets, pipeline as P, report, train
+from . import data, ensemble as E, fuse, labels as L, nets, pipeline as P, report, settings as S, train
 
 
 TRIED = [
@@ -153,7 +153,7 @@ def export_all(data_dir, t_start, chosen, full_run=True):
     tr_all = data.load(data_dir, "train")
     d_rel = data.load(data_dir, "train", "rel")
     R = {"versions": P.VERSIONS, "opset": fuse.OPSET, "torch": torch.__version__, "n_members": P.N_MEMBERS,
-         "bootstrap": P.BOOTSTRAP, "seed": E.SEED, "split_seed": 20261125, "n_train": len(tr["names"]),
+         "bootstrap": P.BOOTSTRAP, "seed": E.SEED, "split_seed": S.SPLIT_SEED, "n_train": len(tr["names"]),
          "n_val": len(va["names"]),
          "trained_at": datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z",
          "chosen": chosen, "calibration": cal, "classes": classes,
@@ -256,7 +256,7 @@ def main(argv=None):
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("stage", choices=["all", "grid", "knn", "compare", "train", "export", "card", "sweep", "ceiling",
                                       "curve"])
-    ap.add_argument("--data", default=os.path.join(os.path.dirname(data.REPO), "shared", "data", "xanesnet-fe-k"))
+    ap.add_argument("--data", default=S.DEFAULT_DATA)
     ap.add_argument("--fresh", action="store_true", help="delete cached member weights and results first")
     args = ap.parse_args(argv)
     t0 = time.time()
