@@ -3,8 +3,8 @@
 Stages (each also on its own): grid (kNN on every candidate preprocessing), knn (baseline), compare (MLP vs CNN),
 train (ensembles), export (calibrate, fuse, ONNX, numpy check, evaluate, plots, cards, manifest, parity files).
 card: the cards, the fe-k manifest entries and the trust rules again from the last export's saved results.
-Studies (not part of `all`; the cards quote their committed results in models/studies/results/): `sweep` (~15-20
-min, single-member variations of the PDF network), `ceiling` (~3 min, how far the goals lie), `curve` (learning curve).
+The studies (sweep, ceiling, curve, heldoutci, versions) are in models/studies; the cards quote their committed
+results (models/studies/results/).
 Member weights and intermediate results go to models/training/work/fe_k/ (git-ignored); `--fresh` deletes them."""
 import argparse
 import datetime
@@ -254,8 +254,7 @@ def _derivative_e0(data_dir):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m fe_k", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("stage", choices=["all", "grid", "knn", "compare", "train", "export", "card", "sweep", "ceiling",
-                                      "curve"])
+    ap.add_argument("stage", choices=["all", "grid", "knn", "compare", "train", "export", "card"])
     ap.add_argument("--data", default=S.DEFAULT_DATA)
     ap.add_argument("--fresh", action="store_true", help="delete cached member weights and results first")
     args = ap.parse_args(argv)
@@ -273,20 +272,11 @@ def main(argv=None):
         P.knn_baseline(args.data)
     if st in ("all", "compare"):
         P.compare(args.data)
-    chosen = P.load_result("compare")["chosen"] if st in ("all", "train", "curve", "export") else None
+    chosen = P.load_result("compare")["chosen"] if st in ("all", "train", "export") else None
     if st in ("all", "train"):
         P.train_ensembles(args.data, chosen)
-    if st == "curve":  # a study; the cards quote its committed results; needs the compare stage
-        from . import curve
-        curve.write_card_sections(curve.run(args.data, P.result_path("curve"), P.log, chosen))
     if st in ("all", "export"):
         export_all(args.data, t0, chosen, full_run=st == "all" and from_scratch)
-    if st == "sweep":  # exploration only, not part of `all`
-        from . import sweep
-        sweep.run(args.data, P.result_path("sweep"), P.log)
-    if st == "ceiling":  # a study; the cards quote its committed results; needs the knn stage and the ONNX files
-        from . import ceiling
-        ceiling.write_card_sections(ceiling.run(args.data, P.result_path("ceiling"), P.log))
     if st == "card":
         card_again(args.data)
     P.log("%s done in %.1f min" % (st, (time.time() - t0) / 60.0))

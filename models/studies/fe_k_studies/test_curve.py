@@ -1,10 +1,10 @@
-"""The learning curve's subsets and trend arithmetic: `cd models/training && /usr/bin/python3 -m unittest
-fe_k.test_curve`."""
+"""The learning curve's subsets and trend arithmetic: `cd models/studies && /usr/bin/python3 -m unittest
+fe_k_studies.test_curve`."""
 import unittest
 
 import numpy as np
 
-from . import curve, report
+from . import curve
 
 
 class SubsetTest(unittest.TestCase):
@@ -77,11 +77,6 @@ class AggregateTest(unittest.TestCase):
         self.assertIn("Held-out, per doubling", pdf)
         cn = "\n".join(curve.card_section(res, "cn"))
         self.assertIn("| 500 | 81.0 ± 1.0 % / 81.0 ± 1.0 % | 84.0 % / 84.0 % |", cn)
-
-    def test_cards_name_the_members_kind(self):
-        self.assertEqual(report._kind({"bootstrap": True}), "bootstrap")
-        self.assertEqual(report._kind({"bootstrap": False}), "seed-only")
-        self.assertIn("no bootstrap", report._resamples({"bootstrap": False}, plural=True))
 
     def test_reach_words(self):
         self.assertEqual(curve.reach(None, 4), "never on the fitted trend (the gap does not close)")

@@ -1,4 +1,4 @@
-"""`python3 -m m3d.archcheck [--task ox|cn] [--window xanes|wide] [--elements Ti V ...]`: is a classifier's
+"""`python3 -m m3d_studies.archcheck [--task ox|cn] [--window xanes|wide] [--elements Ti V ...]`: is a classifier's
 architecture what limits it?
 
 One member per element and variant (seed SEED, no bootstrap, the served per-element schedule, the split of the served
@@ -28,12 +28,12 @@ from torch import nn
 
 from fe_k import report as FR
 
-from . import __main__ as M
-from . import generate as G
-from . import pipeline as P
-from . import report as RP
-from . import sampler
-from . import train as T
+from m3d import __main__ as M
+from m3d import generate as G
+from m3d import pipeline as P
+from m3d import report as RP
+from m3d import sampler
+from m3d import train as T
 
 VARIANTS = ("mlp", "mlp256x3", "cnn")
 VARIANT_TEXT = {"mlp256x3": "3 × 256 units, dropout 0.1",

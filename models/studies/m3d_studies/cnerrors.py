@@ -1,4 +1,4 @@
-"""`python3 -m m3d.cnerrors [--window wide|xanes]`: where the served CN graphs go wrong on simulated held-out
+"""`python3 -m m3d_studies.cnerrors [--window wide|xanes]`: where the served CN graphs go wrong on simulated held-out
 structures, by kind of site, and how much of the CN label is a matter of definition.
 
 The CN label (simulate.structures.SiteModel.effective_cn) counts the first-shell ligands within CUT (0.35 Å) of the
@@ -30,11 +30,11 @@ import numpy as np
 from fe_k import onnxcheck
 from simulate.structures import EFFECTIVE_CN_CUT
 
-from . import __main__ as M
-from . import generate as G
-from . import pipeline as P
-from . import sampler
-from . import train as T
+from m3d import __main__ as M
+from m3d import generate as G
+from m3d import pipeline as P
+from m3d import sampler
+from m3d import train as T
 
 CUT = EFFECTIVE_CN_CUT
 NEAR = (0.25, 0.45)

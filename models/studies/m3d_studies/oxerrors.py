@@ -1,4 +1,4 @@
-"""`python3 -m m3d.oxerrors [--reference]`: where the served oxidation-state graphs go wrong on simulated held-out
+"""`python3 -m m3d_studies.oxerrors [--reference]`: where the served oxidation-state graphs go wrong on simulated held-out
 structures.
 
 For each element the assembled data holds, the committed xanes graph (models/m3d, numpy ONNX evaluator; without a
@@ -20,8 +20,8 @@ import numpy as np
 from fe_k import onnxcheck
 
 from . import cnerrors as CE
-from . import pipeline as P
-from . import reference as REF
+from m3d import pipeline as P
+from m3d import reference as REF
 
 MIXED = (0.2, 0.8)   # a structure with a wrong share of its variations inside this range is "mixed"
 

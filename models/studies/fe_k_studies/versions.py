@@ -1,4 +1,4 @@
-"""`python3 -m fe_k.versions OLD_MODELS_DIR [--data DIR]`: an earlier fe-k version against the current one, spectrum by
+"""`python3 -m fe_k_studies.versions OLD_MODELS_DIR [--data DIR]`: an earlier fe-k version against the current one, spectrum by
 spectrum, on validation and on the 250 held-out pairs.
 
 OLD_MODELS_DIR is a `models/` directory of the earlier commit, e.g. `git archive 064d2ab models | tar -x -C /tmp/old`
@@ -14,7 +14,7 @@ import os
 import numpy as np
 from scipy.stats import binomtest, wilcoxon
 
-from . import data, metrics as M, onnxcheck, report
+from fe_k import data, metrics as M, onnxcheck, report
 
 
 def _version(models_dir):
@@ -71,7 +71,7 @@ def compare(old_dir, data_dir):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python3 -m fe_k.versions", description=__doc__,
+    ap = argparse.ArgumentParser(prog="python3 -m fe_k_studies.versions", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("old_models_dir")
     ap.add_argument("--data", default=os.path.join(os.path.dirname(data.REPO), "shared", "data", "xanesnet-fe-k"))

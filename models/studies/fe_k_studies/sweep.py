@@ -1,4 +1,4 @@
-"""`python3 -m fe_k sweep`: single-member variations of the PDF network on the validation split, to see whether a
+"""`python3 -m fe_k_studies.sweep`: single-member variations of the PDF network on the validation split, to see whether a
 change of loss, width, schedule or augmentation closes the gap to the issue's goal (PDF (a) <= 0.7 x kNN).
 
 Each variant trains ONE member on the whole training part (no bootstrap) and keeps the epoch (checked every 5)
@@ -36,7 +36,7 @@ VARIANTS = [
 
 def _run(args):
     import torch
-    from . import ensemble as E, metrics as M, nets, train as T
+    from fe_k import ensemble as E, metrics as M, nets, train as T
     name, over, data_dir, ref = args
     cfg = dict(BASE, **over)
     torch.set_num_threads(1)
@@ -113,7 +113,7 @@ def _run(args):
 
 
 def run(data_dir, out_path, log, workers=2):
-    from . import pipeline as P
+    from fe_k import pipeline as P
     kept = P.load_result("compare")["mlp"]
     ref = (kept["pdf_a_median"], kept["dist_mae"])
     jobs = [(name, over, data_dir, ref) for name, over in VARIANTS]
@@ -127,3 +127,20 @@ def run(data_dir, out_path, log, workers=2):
     for r in rows:
         log("%-45s %11.2f %% %16.4f" % (r["variant"], r["pdf_a_median"], r["dist_mae"]))
     return rows
+
+
+def main(argv=None):
+    """`cd models/studies && /usr/bin/python3 -m fe_k_studies.sweep [--data DIR]`: writes work/fe_k/sweep.json."""
+    import argparse
+    import sys
+    from fe_k import pipeline as P, settings
+    ap = argparse.ArgumentParser(prog="python3 -m fe_k_studies.sweep", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=settings.DEFAULT_DATA)
+    a = ap.parse_args(argv if argv is not None else sys.argv[1:])
+    run(a.data, P.result_path("sweep"), P.log)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,4 +1,4 @@
-"""`python3 -m m3d.refshift [--elements V Mn Fe Ni Cu]`: what a reference-foil channel adds to the oxidation-state nets.
+"""`python3 -m m3d_studies.refshift [--elements V Mn Fe Ni Cu]`: what a reference-foil channel adds to the oxidation-state nets.
 
 The nets read the edge SHAPE relative to the derivative-maximum E0, because the simulated beamlines (like real ones)
 put the energy scale anywhere within +-10 eV. A spectrum recorded with a reference foil can be calibrated (the Java
@@ -35,12 +35,12 @@ import torch
 
 from simulate.elements import absorber
 
-from . import __main__ as M
+from m3d import __main__ as M
 from . import diagnose
-from . import generate as G
-from . import pipeline as P
-from . import sampler
-from . import train as T
+from m3d import generate as G
+from m3d import pipeline as P
+from m3d import sampler
+from m3d import train as T
 
 LADDER = (0.0, 0.5)    # theory scales of the held-out re-simulations (1 and 2 are in the training data's blocks)
 LADDER_VARIATIONS = 10

@@ -1,13 +1,13 @@
 """m3d.edgebound: each theory scale is its own data set of the served blocks, scale 1 reuses the served nominal
 shards where they have the same variations, and every spectrum of a one-scale data set counts in the metrics.
-Run: cd models/training && /usr/bin/python3 -m unittest m3d.test_edgebound   (< 1 s)"""
+Run: cd models/studies && /usr/bin/python3 -m unittest m3d_studies.test_edgebound   (< 1 s)"""
 import unittest
 from unittest import mock
 
 import numpy as np
 
 from m3d import __main__ as M
-from m3d import edgebound as E
+from m3d_studies import edgebound as E
 from m3d import generate as G
 from m3d import pipeline as P
 

@@ -1,4 +1,4 @@
-"""`python3 -m m3d.heldoutci [--reps 4000] [--more-blocks N]`: how precisely the simulated held-out set measures each
+"""`python3 -m m3d_studies.heldoutci [--reps 4000] [--more-blocks N]`: how precisely the simulated held-out set measures each
 of issue 5's per-element goals.
 
 An element's held-out set is ~170 FEFF structures, each with 20-60 variations (beamline noise, calibration, edge-model
@@ -19,15 +19,15 @@ import statistics
 
 import numpy as np
 
-from fe_k import heldoutci as FH
+from fe_k_studies import heldoutci as FH
 
-from . import __main__ as M
+from m3d import __main__ as M
 from . import cnerrors as CE
 from . import edgebound
-from . import generate as G
+from m3d import generate as G
 from . import oxerrors as OE
-from . import pipeline as P
-from . import sampler
+from m3d import pipeline as P
+from m3d import sampler
 
 SEED, LEVEL = FH.SEED, FH.LEVEL   # the same resampling seed and interval level as issue 4's
 # (task, which served answer): the answers the per-element goals are judged on

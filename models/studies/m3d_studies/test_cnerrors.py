@@ -1,9 +1,9 @@
 """m3d.cnerrors: the CN rule it varies is the one the data is labelled with, elongated sites fall in the right band,
 and the per-kind and table counts come from the rows.
-Run: cd models/training && /usr/bin/python3 -m unittest m3d.test_cnerrors   (< 1 s)"""
+Run: cd models/studies && /usr/bin/python3 -m unittest m3d_studies.test_cnerrors   (< 1 s)"""
 import unittest
 
-from m3d import cnerrors as CL
+from m3d_studies import cnerrors as CL
 from m3d import sampler
 from simulate.structures import SiteModel
 

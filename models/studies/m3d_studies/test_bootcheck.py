@@ -1,5 +1,5 @@
 """The bootstrap check's arithmetic and the element's class restriction it shares with the pipeline:
-`cd models/training && /usr/bin/python3 -m unittest m3d.test_bootcheck`."""
+`cd models/studies && /usr/bin/python3 -m unittest m3d_studies.test_bootcheck`."""
 import contextlib
 import io
 import types
@@ -8,7 +8,8 @@ import unittest
 import numpy as np
 import torch
 
-from . import bootcheck, pipeline as P, sampler
+from m3d import pipeline as P, sampler
+from . import bootcheck
 
 
 class McNemarTest(unittest.TestCase):

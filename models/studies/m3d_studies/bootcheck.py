@@ -1,4 +1,4 @@
-"""`python3 -m m3d.bootcheck [--task cn|ox|pdf] [--window wide|xanes] [--elements Co Ni ...] [--members 5]
+"""`python3 -m m3d_studies.bootcheck [--task cn|ox|pdf] [--window wide|xanes] [--elements Co Ni ...] [--members 5]
 [--more-blocks N]`: what training each ensemble member on a bootstrap resample costs the m3d nets.
 
 fe-k's ensembles of members trained on the whole training part (seeds only) beat its bootstrap ensembles on every
@@ -19,10 +19,10 @@ import os
 
 from scipy.stats import binomtest
 
-from . import __main__ as M
-from . import pipeline as P
-from . import sampler
-from . import train as T
+from m3d import __main__ as M
+from m3d import pipeline as P
+from m3d import sampler
+from m3d import train as T
 
 KINDS = (("bootstrap", True), ("seed-only", False))
 
@@ -76,7 +76,7 @@ def format_rows(rows, task):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python3 -m m3d.bootcheck", description=__doc__,
+    ap = argparse.ArgumentParser(prog="python3 -m m3d_studies.bootcheck", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--task", choices=("cn", "ox", "pdf"), default="cn")
     ap.add_argument("--window", choices=("xanes", "wide"), default="wide")

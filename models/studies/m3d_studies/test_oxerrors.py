@@ -1,11 +1,11 @@
 """m3d.oxerrors: structures are grouped by the share of their variations that are wrong, sites are named by state,
 geometry and ligand, and the table shows the rows' counts.
-Run: cd models/training && /usr/bin/python3 -m unittest m3d.test_oxerrors   (< 1 s)"""
+Run: cd models/studies && /usr/bin/python3 -m unittest m3d_studies.test_oxerrors   (< 1 s)"""
 import unittest
 
 import numpy as np
 
-from m3d import oxerrors as OE
+from m3d_studies import oxerrors as OE
 from m3d import sampler
 from simulate.structures import SiteModel
 

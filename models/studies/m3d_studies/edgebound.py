@@ -1,4 +1,4 @@
-"""`python3 -m m3d.edgebound [--elements Ti ... Zn] [--scales 0 0.5 1 edge=0 ...] [--tasks ox oxr cn]`: how much of
+"""`python3 -m m3d_studies.edgebound [--elements Ti ... Zn] [--scales 0 0.5 1 edge=0 ...] [--tasks ox oxr cn]`: how much of
 the accuracy ceiling is the simulation's own edge-model uncertainty?
 
 The edge model (`simulate/edge.py`) is round literature numbers, so the generator jitters it (continuum edge against
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import argparse
 
-from . import __main__ as M
-from . import generate as G
-from . import pipeline as P
-from . import sampler
-from . import train as T
+from m3d import __main__ as M
+from m3d import generate as G
+from m3d import pipeline as P
+from m3d import sampler
+from m3d import train as T
 
 VARIATIONS = 20
 WINDOW = {"ox": "xanes", "oxr": "xanes", "cn": P.WIDE}   # the windows of the served graphs of each task

@@ -1,15 +1,15 @@
 """m3d.heldoutci: the interval comes from resampling whole structures, the verdict places the goal against it, and the
 held-out rows are the served split plus every structure of later blocks.
-Run: cd models/training && /usr/bin/python3 -m unittest m3d.test_heldoutci   (< 1 s)"""
+Run: cd models/studies && /usr/bin/python3 -m unittest m3d_studies.test_heldoutci   (< 1 s)"""
 import contextlib
 import io
 import unittest
 
 import numpy as np
 
-from fe_k import heldoutci as FH
+from fe_k_studies import heldoutci as FH
 from m3d import generate as G
-from m3d import heldoutci as H
+from m3d_studies import heldoutci as H
 
 
 def clustered(n_structures, per_structure, acc, seed=1):

@@ -1,4 +1,4 @@
-"""`python3 -m m3d.curve [--tasks cn] [--window wide] [--elements Co Ni Cu] [--fractions 0.1 0.25 0.5 1]
+"""`python3 -m m3d_studies.curve [--tasks cn] [--window wide] [--elements Co Ni Cu] [--fractions 0.1 0.25 0.5 1]
 [--more-blocks N]`: would more simulated structures lift a task?
 
 A learning curve of single members (the served per-element set-up, seed SEED, no bootstrap) trained on a fraction of
@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import math
 
-from . import __main__ as M
+from m3d import __main__ as M
 from . import edgebound
-from . import generate as G
-from . import pipeline as P
-from . import sampler
-from . import train as T
+from m3d import generate as G
+from m3d import pipeline as P
+from m3d import sampler
+from m3d import train as T
 
 
 def result_name(tasks, window):

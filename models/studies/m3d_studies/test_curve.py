@@ -1,9 +1,9 @@
 """m3d.curve: the gain per doubling is read from the last two points, the doublings to the goal from that gain, and
 the table shows every point.
-Run: cd models/training && /usr/bin/python3 -m unittest m3d.test_curve   (< 1 s)"""
+Run: cd models/studies && /usr/bin/python3 -m unittest m3d_studies.test_curve   (< 1 s)"""
 import unittest
 
-from m3d import curve as C
+from m3d_studies import curve as C
 
 
 def point(n, val, held):

@@ -1,4 +1,4 @@
-"""`python3 -m fe_k curve`: learning curves of the network and of kNN on growing parts of the training split, to see
+"""`python3 -m fe_k_studies.curve`: learning curves of the network and of kNN on growing parts of the training split, to see
 whether more complexes of the same kind would bring the network to the issue's goals (PDF (a) and distance MAE
 <= 0.7 x kNN, CN exact >= 90 %).
 
@@ -31,7 +31,7 @@ def _take(d, idx):
 
 
 def _job(args):
-    from . import data, ensemble as E, metrics as M, train
+    from fe_k import data, ensemble as E, metrics as M, train
     task, arch, frac, seed, data_dir, out_path = args
     train.setup(1)
     tr, va, classes = E.splits(data_dir)
@@ -58,7 +58,7 @@ def _job(args):
 
 def knn_rows(tr, va, te, classes, fractions=FRACTIONS):
     """kNN at each fraction (k chosen on validation with that subset): {fraction: {part: scores}}."""
-    from . import knn
+    from fe_k import knn
     rows = {}
     for f in fractions:
         sub = _take(tr, subset(len(tr["x"]), f))
@@ -161,7 +161,7 @@ def format_table(res):
 
 
 def run(data_dir, out_path, log, chosen, workers=2):
-    from . import data, ensemble as E, pipeline as P
+    from fe_k import data, ensemble as E, pipeline as P
     cache = os.path.join(os.path.dirname(out_path), "curve_members")
     os.makedirs(cache, exist_ok=True)
     jobs = []
@@ -187,7 +187,7 @@ def run(data_dir, out_path, log, chosen, workers=2):
     res = aggregate(members, knn_rows(tr, va, te, classes))
     with open(out_path, "w") as fh:
         json.dump(res, fh, indent=1)
-    log("learning curve (python3 -m fe_k curve):\n" + format_table(res))
+    log("learning curve (python3 -m fe_k_studies.curve):\n" + format_table(res))
     return res
 
 
@@ -219,6 +219,23 @@ def card_section(c, task):
 def write_card_sections(c):
     """The cards' sections on this study (result `c` of `run`), committed as models/studies/results/fe_k_curve_{pdf,cn}.md,
     which the card writer reads."""
-    from . import report
+    from fe_k import report
     for task in ("pdf", "cn"):
         report.write_study_section("fe_k_curve_" + task, card_section(c, task))
+
+
+def main(argv=None):
+    """`cd models/studies && /usr/bin/python3 -m fe_k_studies.curve [--data DIR]`: writes work/fe_k/curve.json and the cards' sections (results/fe_k_curve_*.md); needs the compare stage."""
+    import argparse
+    import sys
+    from fe_k import pipeline as P, settings
+    ap = argparse.ArgumentParser(prog="python3 -m fe_k_studies.curve", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=settings.DEFAULT_DATA)
+    a = ap.parse_args(argv if argv is not None else sys.argv[1:])
+    write_card_sections(run(a.data, P.result_path("curve"), P.log, P.load_result("compare")["chosen"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

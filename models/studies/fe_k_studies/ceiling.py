@@ -1,4 +1,4 @@
-"""`python3 -m fe_k ceiling`: how far the issue's goals lie from what the served ensemble, kNN and a retrieval network
+"""`python3 -m fe_k_studies.ceiling`: how far the issue's goals lie from what the served ensemble, kNN and a retrieval network
 reach on these data. Exploration only: nothing here feeds the served models.
 
 Choices are made on validation, numbers reported on the 250 held-out pairs:
@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-from . import data, ensemble as E, knn as KNN, labels as L, metrics as M, nets, pipeline as P, train as T
+from fe_k import data, ensemble as E, knn as KNN, labels as L, metrics as M, nets, pipeline as P, train as T
 
 RETRIEVAL_K = 8
 REGIONS = ((1.5, 2.5), (2.5, 3.5), (3.5, 5.5))   # Å, over the 32 G2 points; the last includes 5.5
@@ -343,6 +343,23 @@ def card_section(c, task):
 def write_card_sections(c):
     """The cards' sections on this study (result `c` of `run`), committed as models/studies/results/fe_k_ceiling_{pdf,cn}.md,
     which the card writer reads."""
-    from . import report
+    from fe_k import report
     for task in ("pdf", "cn"):
         report.write_study_section("fe_k_ceiling_" + task, card_section(c, task))
+
+
+def main(argv=None):
+    """`cd models/studies && /usr/bin/python3 -m fe_k_studies.ceiling [--data DIR]`: writes work/fe_k/ceiling.json and the cards' sections (results/fe_k_ceiling_*.md); needs the knn stage and the ONNX files."""
+    import argparse
+    import sys
+    from fe_k import pipeline as P, settings
+    ap = argparse.ArgumentParser(prog="python3 -m fe_k_studies.ceiling", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=settings.DEFAULT_DATA)
+    a = ap.parse_args(argv if argv is not None else sys.argv[1:])
+    write_card_sections(run(a.data, P.result_path("ceiling"), P.log))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,4 +1,4 @@
-"""`python3 -m fe_k.heldoutci [--data DIR] [--reps 4000]`: how precisely the 250 held-out pairs measure each of issue
+"""`python3 -m fe_k_studies.heldoutci [--data DIR] [--reps 4000]`: how precisely the 250 held-out pairs measure each of issue
 4's goals.
 
 The committed graphs (numpy ONNX evaluator; fe-k-pdf's served answer, since 1.2.0 the blend of ensemble and nearest
@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from . import data, ensemble as E, knn as KNN, metrics as M, pipeline as P
+from fe_k import data, ensemble as E, knn as KNN, metrics as M, pipeline as P
 
 SEED = 20261206
 LEVEL = 0.95

@@ -1,11 +1,11 @@
 """m3d.archcheck (and its card_section): each variant is the net it names, on both input windows, and the
 card's architecture section is computed from the saved rows (gains against the served MLP, missing cells shown).
-Run: cd models/training && /usr/bin/python3 -m unittest m3d.test_archcheck   (< 1 s)"""
+Run: cd models/studies && /usr/bin/python3 -m unittest m3d_studies.test_archcheck   (< 1 s)"""
 import unittest
 
 import torch
 
-from m3d import archcheck as AC
+from m3d_studies import archcheck as AC
 from m3d import train as T
 
 

@@ -1,4 +1,4 @@
-"""`python3 -m m3d.diagnose`: where the measured reference spectra sit in the simulated input distribution.
+"""`python3 -m m3d_studies.diagnose`: where the measured reference spectra sit in the simulated input distribution.
 
 For one input feature - the normalised absorption `offset` eV below the derivative-maximum E0 (the edge foot),
 default 5 eV - print each measured spectrum's value, the median and 95th percentile of the simulated nominal
@@ -16,10 +16,10 @@ import numpy as np
 from xasprep import normalize as N
 from xasprep import xdi
 
-from . import __main__ as M
-from . import generate as G
-from . import pipeline as P
-from . import train as T
+from m3d import __main__ as M
+from m3d import generate as G
+from m3d import pipeline as P
+from m3d import train as T
 
 
 def labelled_measured(d, elements=None):

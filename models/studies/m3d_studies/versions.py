@@ -1,4 +1,4 @@
-"""`python3 -m m3d.versions OLD_MODELS_DIR OLD_VERSION --blocks N`: an earlier m3d version against the current one on
+"""`python3 -m m3d_studies.versions OLD_MODELS_DIR OLD_VERSION --blocks N`: an earlier m3d version against the current one on
 the simulated held-out structures both have (those of the first N data blocks: roles are stable under added blocks).
 
 OLD_MODELS_DIR is a `models/` directory of the earlier commit, e.g. `git archive 25cbacb models | tar -x -C /tmp/old`
@@ -14,11 +14,11 @@ import numpy as np
 
 from fe_k import onnxcheck
 
-from . import __main__ as M
-from . import generate as G
-from . import pipeline as P
-from . import sampler
-from . import train as T
+from m3d import __main__ as M
+from m3d import generate as G
+from m3d import pipeline as P
+from m3d import sampler
+from m3d import train as T
 
 
 def _classes(models_dir):

@@ -1,10 +1,10 @@
 """The inputs of the reference-channel exploration (m3d.refshift) and its held-out selection.
-Run: cd models/training && /usr/bin/python3 -m unittest m3d.test_refshift   (no data needed; < 1 s)"""
+Run: cd models/studies && /usr/bin/python3 -m unittest m3d_studies.test_refshift   (no data needed; < 1 s)"""
 import unittest
 
 import numpy as np
 
-from m3d import refshift as R
+from m3d_studies import refshift as R
 from m3d import sampler
 from m3d import train as T
 

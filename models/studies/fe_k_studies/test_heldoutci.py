@@ -1,11 +1,11 @@
 """fe_k.heldoutci: goals against kNN are resampled with their baseline, each verdict places the goal against the
 interval, and the table formats ratios, rates and the calibration error.
-Run: cd models/training && /usr/bin/python3 -m unittest fe_k.test_heldoutci   (< 1 s)"""
+Run: cd models/studies && /usr/bin/python3 -m unittest fe_k_studies.test_heldoutci   (< 1 s)"""
 import unittest
 
 import numpy as np
 
-from fe_k import heldoutci as H
+from fe_k_studies import heldoutci as H
 
 
 def outcome_set(n=250, seed=3):
