@@ -2,10 +2,9 @@
 
 Stages (each also on its own): grid (kNN on every candidate preprocessing), knn (baseline), compare (MLP vs CNN),
 train (ensembles), export (calibrate, fuse, ONNX, numpy check, evaluate, plots, cards, manifest, parity files).
-`sweep` (not part of `all`, ~15-20 min): single-member variations of the PDF network on validation (fe_k/sweep.py).
-`ceiling` (run by `export`, whose cards quote it; alone ~3 min): per-spectrum oracle of ensemble vs kNN, a
-retrieval-augmented network, kernel ridge regression, near twins, CN label sensitivity and where along r the G2 error
-lies (fe_k/ceiling.py).
+card: the cards, the fe-k manifest entries and the trust rules again from the last export's saved results.
+The studies (sweep, ceiling, curve, heldoutci, versions) are in models/studies; the cards quote their committed
+results (models/studies/results/).
 Member weights and intermediate results go to models/training/work/fe_k/ (git-ignored); `--fresh` deletes them."""
 import argparse
 import datetime
@@ -16,7 +15,7 @@ import time
 
 import numpy as np
 
-from . import data, ensemble as E, fuse, labels as L, nets, pipeline as P, report, train
+from . import data, ensemble as E, fuse, labels as L, nets, pipeline as P, report, settings as S, train
 
 
 TRIED = [
@@ -115,8 +114,6 @@ def export_all(data_dir, t_start, chosen, full_run=True):
     pdf, pdf_on_train, blend_choice = P.build_blend(network, tr, va, data.load(data_dir, "train"))
     xcheck = np.concatenate([va["x"][:64], te["x"][:0]])
     checks = P.export_and_check(pdf, cn, xcheck)
-    from . import ceiling, curve  # ceiling reads the ONNX files just written; both go into the cards
-    ceiling_result = ceiling.run(data_dir, P.result_path("ceiling"), P.log)
     val, _ = P.evaluate(pdf_on_train, cn, va["x"], va, classes, ood_threshold)
     held, pred = P.evaluate(pdf, cn, te["x"], te, classes, ood_threshold)
     network_val, _ = P.evaluate(network, cn, va["x"], va, classes, ood_threshold)
@@ -156,7 +153,7 @@ def export_all(data_dir, t_start, chosen, full_run=True):
     tr_all = data.load(data_dir, "train")
     d_rel = data.load(data_dir, "train", "rel")
     R = {"versions": P.VERSIONS, "opset": fuse.OPSET, "torch": torch.__version__, "n_members": P.N_MEMBERS,
-         "bootstrap": P.BOOTSTRAP, "seed": E.SEED, "split_seed": 20261125, "n_train": len(tr["names"]),
+         "bootstrap": P.BOOTSTRAP, "seed": E.SEED, "split_seed": S.SPLIT_SEED, "n_train": len(tr["names"]),
          "n_val": len(va["names"]),
          "trained_at": datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z",
          "chosen": chosen, "calibration": cal, "classes": classes,
@@ -166,13 +163,11 @@ def export_all(data_dir, t_start, chosen, full_run=True):
          "grid_selection": P.load_result("grid_selection"), "spec_name": data.DEFAULT_SPEC, "ood_threshold": ood_threshold, "ood_k": 20,
          "reference": refs, "reference_summary": ref_summary, "files": files,
          "e0_jump_fraction": "%.0f %%" % (100 * np.mean(_derivative_e0(data_dir) > 7120.0)),
-         "cards": {P.PDF_ID: os.path.join(report.PLOTS, "..", "MODEL_CARD_fe-k-pdf.md"),
-                   P.CN_ID: os.path.join(report.PLOTS, "..", "MODEL_CARD_fe-k-cn.md")},
+         "cards": card_paths(),
          "arch_text": {"mlp": "3 × [Linear (%d→256→256→256) + SiLU + dropout 0.1], linear heads" % grid["count"],
                        "cnn": "3 × [Conv1d k5 (16/32/48 ch) + SiLU + MaxPool 2] → Linear 128 → Linear 128 "
                               "(SiLU, dropout 0.1), linear heads"},
-         "onnx_checks": checks, "parity_numpy_onnx_diff": par_diff, "ceiling": ceiling_result,
-         "curve": curve.run(data_dir, P.result_path("curve"), P.log, chosen),  # resumable: members cached
+         "onnx_checks": checks, "parity_numpy_onnx_diff": par_diff,
          "tried": TRIED + [WHY_KNN % (P.load_result("knn")["heldout"]["pdf_a"]["q1"], network_held["pdf_a"]["q1"],
                                       network_held["pdf_a"]["q3"], P.load_result("knn")["heldout"]["pdf_a"]["q3"],
                                       network_held["pdf_a"]["iqr"], P.load_result("knn")["heldout"]["pdf_a"]["iqr"])],
@@ -191,17 +186,44 @@ def export_all(data_dir, t_start, chosen, full_run=True):
         R["limits_pdf"][0],
         "Rare classes (CN 0, 9–12: fewer than 40 training examples each) are predicted poorly.",
         onnx_note % checks[P.CN_ID]["max_abs_diff_numpy_onnx_vs_torch"]]
-    # cards first (the manifest records their paths), then the manifest with the ONNX sha256
     R["runtime"] = _runtime(t_start, full_run)
+    write_cards(R)
+    P.save_json({k: v for k, v in R.items() if k not in ("files", "cards")}, P.result_path("report"))
+    write_trust(data_dir)
+    return R
+
+
+def card_paths():
+    return {P.PDF_ID: os.path.join(report.PLOTS, "..", "MODEL_CARD_fe-k-pdf.md"),
+            P.CN_ID: os.path.join(report.PLOTS, "..", "MODEL_CARD_fe-k-cn.md")}
+
+
+def write_cards(R):
+    """Cards and manifest entries from an export's results R (the studies the cards quote come from
+    their committed results, models/studies/results/)."""
+    spec = data.SPECS[data.DEFAULT_SPEC]
+    pre, grid = report.preprocessing_block(spec), report.grid_block(spec)
+    # cards first (the manifest records their paths), then the manifest with the ONNX sha256
     report.write_pdf_card(R, pre, grid, R["cards"][P.PDF_ID])
     report.write_cn_card(R, pre, grid, R["cards"][P.CN_ID])
     path = report.write_manifest(R, pre, grid)
-    P.save_json({k: v for k, v in R.items() if k not in ("files", "cards")}, P.result_path("report"))
-    # the fe-k entries were just replaced, trust blocks and all: every served model's rule again (issue 33)
+    P.log("wrote %s and the model cards" % report.rel(path))
+
+
+def write_trust(data_dir):
+    """The fe-k entries were just replaced, trust blocks and all: every served model's rule again (issue 33)."""
     from trust import __main__ as TRUST
     TRUST.run(data_dir, P.log)
-    P.log("wrote %s, model cards, plots, parity files" % report.rel(path))
-    return R
+
+
+def card_again(data_dir):
+    """The `card` stage: cards, manifest and trust again from the last export's saved results (no retraining, no
+    re-export; the ONNX files, plots and parity files are left alone)."""
+    R = P.load_result("report")
+    R["files"] = {P.PDF_ID: P.onnx_file(P.PDF_ID), P.CN_ID: P.onnx_file(P.CN_ID)}
+    R["cards"] = card_paths()
+    write_cards(R)
+    write_trust(data_dir)
 
 
 def _runtime(t_start, full_run):
@@ -232,8 +254,8 @@ def _derivative_e0(data_dir):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m fe_k", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("stage", choices=["all", "grid", "knn", "compare", "train", "export", "sweep", "ceiling", "curve"])
-    ap.add_argument("--data", default=os.path.join(os.path.dirname(data.REPO), "shared", "data", "xanesnet-fe-k"))
+    ap.add_argument("stage", choices=["all", "grid", "knn", "compare", "train", "export", "card"])
+    ap.add_argument("--data", default=S.DEFAULT_DATA)
     ap.add_argument("--fresh", action="store_true", help="delete cached member weights and results first")
     args = ap.parse_args(argv)
     t0 = time.time()
@@ -250,20 +272,13 @@ def main(argv=None):
         P.knn_baseline(args.data)
     if st in ("all", "compare"):
         P.compare(args.data)
-    chosen = P.load_result("compare")["chosen"] if st in ("all", "train", "curve", "export") else None
+    chosen = P.load_result("compare")["chosen"] if st in ("all", "train", "export") else None
     if st in ("all", "train"):
         P.train_ensembles(args.data, chosen)
-    if st == "curve":  # the cards quote it (the export stage runs it too); needs the compare stage
-        from . import curve
-        curve.run(args.data, P.result_path("curve"), P.log, chosen)
     if st in ("all", "export"):
         export_all(args.data, t0, chosen, full_run=st == "all" and from_scratch)
-    if st == "sweep":  # exploration only, not part of `all`
-        from . import sweep
-        sweep.run(args.data, P.result_path("sweep"), P.log)
-    if st == "ceiling":  # alone: exploration (export runs it for the cards); needs the knn stage and the ONNX files
-        from . import ceiling
-        ceiling.run(args.data, P.result_path("ceiling"), P.log)
+    if st == "card":
+        card_again(args.data)
     P.log("%s done in %.1f min" % (st, (time.time() - t0) / 60.0))
     return 0
 

@@ -13,11 +13,9 @@ from xasprep import normalize as N
 from xasprep import xdi
 
 from . import labels as L
+from . import settings as S
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TRAINING = os.path.dirname(HERE)
-REPO = os.path.dirname(os.path.dirname(TRAINING))
-CACHE = os.path.join(TRAINING, ".cache", "fe_k")
+HERE, TRAINING, REPO, CACHE = S.HERE, S.TRAINING, S.REPO, S.CACHE
 
 ELEMENT, EDGE = "Fe", "K"
 TABULATED_E0 = 7112.0
@@ -119,7 +117,7 @@ def class_indices(cn, classes):
     return np.array([classes.index(int(c)) for c in cn], dtype=np.int64)
 
 
-def split(n, seed=20261125, val_frac=0.15):
+def split(n, seed=S.SPLIT_SEED, val_frac=S.VAL_FRACTION):
     """Fixed train/validation split of the 4,079 training pairs (indices)."""
     rng = np.random.default_rng(seed)
     perm = rng.permutation(n)

@@ -5,9 +5,9 @@ import os
 import numpy as np
 import torch
 
-from . import data, nets, train
+from . import data, nets, settings as S, train
 
-SEED = 20261125
+SEED = S.SEED
 T32 = lambda a: torch.tensor(np.asarray(a), dtype=torch.float32)  # noqa: E731
 
 

@@ -8,17 +8,12 @@ import time
 import numpy as np
 import torch
 
-from . import blend, data, ensemble as E, fuse, knn, labels as L, metrics as M, onnxcheck, train
+from . import blend, data, ensemble as E, fuse, knn, labels as L, metrics as M, onnxcheck, settings as S, train
 
-WORK = os.path.join(data.TRAINING, "work", "fe_k")          # git-ignored: member weights, results
+WORK = S.WORK
 MODELS = os.path.join(data.REPO, "models")
-OUT = os.path.join(MODELS, "fe-k")
-# served set-up: 5 members, each on a bootstrap resample (the rule). FE_K_MEMBERS and FE_K_BOOTSTRAP=0
-# rerun the variants the card's "What else was tried" reports (more members; members on the whole training part)
-N_MEMBERS = int(os.environ.get("FE_K_MEMBERS", "5"))
-BOOTSTRAP = os.environ.get("FE_K_BOOTSTRAP", "1") != "0"
-if N_MEMBERS < 2:  # the std outputs need a spread of members
-    raise SystemExit("FE_K_MEMBERS must be at least 2, not %d" % N_MEMBERS)
+OUT = S.OUT
+N_MEMBERS, BOOTSTRAP = S.N_MEMBERS, S.BOOTSTRAP   # FE_K_MEMBERS, FE_K_BOOTSTRAP (settings.py)
 PDF_ID, CN_ID = "fe-k-pdf", "fe-k-cn"
 # fe-k-pdf 1.2.0: the blend of ensemble and nearest training pair (fe_k.blend); fe-k-cn unchanged since 1.1.0
 VERSIONS = {PDF_ID: "1.2.0", CN_ID: "1.1.0"}

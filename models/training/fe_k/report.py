@@ -13,6 +13,8 @@ from . import data, labels as L, metrics as M  # noqa: E402
 
 PLOTS = os.path.join(data.REPO, "models", "fe-k", "plots")
 PARITY = os.path.join(data.REPO, "models", "fe-k", "parity")
+# committed results of the studies that the cards quote (models/studies/README.md)
+STUDY_RESULTS = os.path.join(data.REPO, "models", "studies", "results")
 FIXTURES = "services/common/src/test/resources/fixtures/spectra"
 
 
@@ -445,95 +447,18 @@ def _arch_section(R, task):
     return lines
 
 
-def _more_precise(ensemble, knn):
-    if knn < ensemble:
-        return "kNN, copying near-duplicate complexes, is the more precise"
-    return "the ensemble is the more precise" if ensemble < knn else "neither is the more precise"
+def study_section(name):
+    """The card lines a study wrote (`write_study_section`) into its committed results file: the cards quote the
+    studies from there, so they never depend on which studies were run on this machine."""
+    with open(os.path.join(STUDY_RESULTS, name + ".md")) as fh:
+        return fh.read().split("\n")
 
 
-def _regions_table(reg):
-    """Where along r the G2 error lies (ceiling item 6)."""
-    lines = ["Where along r the error lies (held-out, medians over spectra; PDF (a) restricted to the region, the "
-             "region's share of the spectrum's whole error and of its whole G2 signal):", "",
-             "| region | G2 points | ensemble PDF (a) | kNN PDF (a) | ensemble share of error | kNN share of error | "
-             "share of signal |", "|---|---|---|---|---|---|---|"]
-    ens, kn = reg["ensemble"], reg["knn"]
-    for e, k in zip(ens, kn):
-        lines.append("| %.1f–%.1f Å | %d | %.1f %% | %.1f %% | %.0f %% | %.0f %% | %.0f %% |" % (
-            e["from"], e["to"], e["n_points"], e["pdf_a_median"], k["pdf_a_median"], 100 * e["error_share_median"],
-            100 * k["error_share_median"], 100 * e["signal_share_median"]))
-    spread = max(e["error_share_median"] for e in ens) < 0.5
-    lines += ["", "%s Beyond %.1f Å, which a 70 eV window hardly sees, PDF (a) is %.1f %% for the ensemble and %.1f %% "
-              "for kNN; in the first shell %.1f %% against %.1f %%, where %s." % (
-                  "The ensemble's error is spread over r: no region holds half of it." if spread else
-                  "Most of the ensemble's error lies in one region.",
-                  ens[-1]["from"], ens[-1]["pdf_a_median"], kn[-1]["pdf_a_median"], ens[0]["pdf_a_median"],
-                  kn[0]["pdf_a_median"], _more_precise(ens[0]["pdf_a_median"], kn[0]["pdf_a_median"])), ""]
-    return lines
-
-
-def _krr_settings(kr, metrics):
-    """The kernel ridge settings chosen for these metrics, e.g. 'laplacian, width 3, ridge 0.001'; one entry per
-    distinct setting, joined with ' / ' in the order of `metrics`."""
-    seen = []
-    for m in metrics:
-        st = kr[m]["setting"]
-        text = "%s, width %g, ridge %g" % (st["kernel"], st["width"], st["ridge"])
-        if text not in seen:
-            seen.append(text)
-    return " / ".join(seen)
-
-
-def _ceiling_section(R, task):
-    """What `python3 -m fe_k ceiling` measured: how far the goals lie from this ensemble, kNN and their best mix."""
-    c = R["ceiling"]
-    o, b, r, t = c["oracle"]["heldout"], c["blend"], c["retrieval"], c["twins"]
-    kr = c["kernel_ridge"]
-    lines = ["## How far the goals lie (`python3 -m fe_k ceiling`, held-out; choices on validation)", ""]
-    if task == "pdf":
-        lines += [
-            "| held-out | PDF (a) median | distance MAE (Å) |", "|---|---|---|",
-            "| this ensemble | %.1f %% | %.4f |" % (o["pdf_a_median"]["ensemble"], o["dist_mae"]["ensemble"]),
-            "| kNN | %.1f %% | %.4f |" % (o["pdf_a_median"]["knn"], o["dist_mae"]["knn"]),
-            "| blend w × kNN + (1 − w) × ensemble (w on validation: %.2f G2, %.2f distance) | %.1f %% | %.4f |" % (
-                b["w_knn"], b["w_knn_dist"], b["pdf_a_median"], b["dist_mae"]),
-            "| retrieval-augmented network (one member: %d nearest training spectra's G2, distance, CN as inputs, "
-            "kNN + learned residual) | %.1f %% | %.4f |" % (r["k"], r["heldout"]["pdf_a_median"],
-                                                           r["heldout"]["dist_mae"]),
-            "| kernel ridge regression (%s; kernel, width and ridge per target on validation) | %.1f %% | %.4f |" % (
-                _krr_settings(kr, ("pdf_a_median", "dist_mae")), kr["pdf_a_median"]["heldout"],
-                kr["dist_mae"]["heldout"]),
-            "| per-spectrum oracle: the better of ensemble and kNN | %.1f %% | %.4f |" % (
-                o["pdf_a_median"]["oracle"], o["dist_mae"]["oracle"]),
-            "| goal: 0.7 × kNN | %.1f %% | %.4f |" % (0.7 * o["pdf_a_median"]["knn"], 0.7 * o["dist_mae"]["knn"]),
-            "",
-            "No gate, blend or selector of ensemble and kNN can beat the oracle row: on PDF (a) even the oracle "
-            "stays above the goal; on distance it is below, but only by knowing per spectrum which of two "
-            "comparable errors is smaller, and the blend gains little. Neither the retrieval network nor kernel "
-            "ridge regression, which interpolates the training pairs (copying near-duplicates as kNN does) and "
-            "smooths between them, comes near the goal on either. Serving kNN or a blend would also put the "
-            "training spectra and their labels (GPL-3 data, never copied into this repository) inside the committed "
-            "ONNX file. Near twins: the tenth of validation spectra closest to a training spectrum "
-            "(spectral distance ≤ %.3f, median over all %.3f) differ from it by PDF (a) %.1f %% (median) and %.4f Å "
-            "in distance: those are the same or near-identical complexes, which kNN copies; the rest carry the "
-            "error." % (t["max_spectral_distance"], t["median_spectral_distance_all"], t["pdf_a_median"],
-                        t["dist_mae"]),
-            ""] + _regions_table(c["regions"])
-    else:
-        s = c["cn_label_sensitivity"]
-        lines += [
-            "CN exact on held-out: this ensemble %.1f %%, kNN %.1f %%, per-spectrum oracle (either right) %.1f %%, "
-            "kernel ridge regression of the one-hot class (%s, chosen on validation, where it gives %.1f %%) %.1f %%. "
-            "Label sensitivity: %.0f %% of the held-out complexes change CN when the bond factor 1.15 becomes "
-            "1.10 (%.0f %%) or 1.20 (%.0f %%), i.e. one of their bonds lies within ~4 %% of the cut-off, where "
-            "the label turns on a few hundredths of an ångström." % (
-                100 * c["oracle"]["heldout"]["cn_exact"]["ensemble"], 100 * c["oracle"]["heldout"]["cn_exact"]["knn"],
-                100 * c["oracle"]["heldout"]["cn_exact"]["oracle"], _krr_settings(c["kernel_ridge"], ("cn_exact",)),
-                100 * c["kernel_ridge"]["cn_exact"]["validation"], 100 * c["kernel_ridge"]["cn_exact"]["heldout"],
-                100 * s["changed_at_either"],
-                100 * s["changed_at_1.10"], 100 * s["changed_at_1.20"]),
-            ""]
-    return lines
+def write_study_section(name, lines):
+    """Saves a study's card lines (each card section ends with an empty line) for `study_section`."""
+    os.makedirs(STUDY_RESULTS, exist_ok=True)
+    with open(os.path.join(STUDY_RESULTS, name + ".md"), "w") as fh:
+        fh.write("\n".join(lines))
 
 
 def _kind(R):
@@ -545,32 +470,6 @@ def _resamples(R, plural=False):
     if R["bootstrap"]:
         return "bootstrap resamples of the train part" if plural else "a bootstrap resample of the train part"
     return "the whole train part (seed-only members, no bootstrap)"
-
-
-def _curve_section(R, task):
-    """What `python3 -m fe_k curve` measured: the goals against the amount of training data."""
-    from . import curve
-    c = R["curve"]
-    # (result key, column name, number format, unit, scale to the unit)
-    cols = (("pdf_a", "PDF (a)", "%.1f", " %", 1), ("dist_mae", "distance MAE (Å)", "%.4f", "", 1)) if task == "pdf" \
-        else (("cn_exact", "CN exact", "%.1f", " %", 100),)
-    head = "| training complexes | " + " | ".join("network %s, validation / held-out | kNN, validation / held-out"
-                                                 % name for _, name, _, _, _ in cols) + " |"
-    lines = ["## Learning curve (`python3 -m fe_k curve`)", "",
-             "Nested random parts of the training split; at each, %d single members of the kept set-up (no bootstrap, "
-             "early stopping on validation; mean ± sd over seeds) and kNN (k chosen on validation), both on that part "
-             "only." % c["table"][0]["validation"][cols[0][0]]["n"], "",
-             head, "|---|" + "---|---|" * len(cols)]
-    for r in c["table"]:
-        cells = []
-        for key, _, num, unit, scale in cols:
-            n = [r[p][key] for p in ("validation", "heldout")]
-            k = [r["knn"][p][key] for p in ("validation", "heldout")]
-            cells.append(" / ".join((num + " ± " + num) % (scale * x["mean"], scale * x["sd"]) + unit for x in n))
-            cells.append(" / ".join(num % (scale * x) + unit for x in k))
-        lines.append("| %d | %s |" % (r["n_train"], " | ".join(cells)))
-    lines += ["", curve.trend_sentence(c, "validation"), "", curve.trend_sentence(c, "heldout"), ""]
-    return lines
 
 
 def _reference_section(R, task):
@@ -669,8 +568,7 @@ def write_pdf_card(R, pre, grid, path):
     ]
     lines += _arch_section(R, "pdf")
     lines += ["## What else was tried", ""] + ["- " + t for t in R["tried"]] + [""]
-    lines += _ceiling_section(R, "pdf")
-    lines += _curve_section(R, "pdf")
+    lines += study_section("fe_k_ceiling_pdf") + study_section("fe_k_curve_pdf")
     lines += _reference_section(R, "pdf")
     lines += ["## Limits", ""] + ["- " + t for t in R["limits_pdf"]] + [""]
     with open(path, "w") as fh:
@@ -725,8 +623,7 @@ def write_cn_card(R, pre, grid, path):
     ]
     lines += _arch_section(R, "cn")
     lines += ["## What else was tried", ""] + ["- " + t for t in R["tried_cn"]] + [""]
-    lines += _ceiling_section(R, "cn")
-    lines += _curve_section(R, "cn")
+    lines += study_section("fe_k_ceiling_cn") + study_section("fe_k_curve_cn")
     lines += _reference_section(R, "cn")
     lines += ["## Limits", ""] + ["- " + t for t in R["limits_cn"]] + [""]
     with open(path, "w") as fh:

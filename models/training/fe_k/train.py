@@ -1,13 +1,12 @@
 """Training of ensemble members (bootstrap resamples of the training split, early stopping on validation)."""
 import copy
-import os
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import labels as L, nets
+from . import labels as L, nets, settings as S
 
 BETA = 0.5          # beta-NLL (Seitzer et al. 2022): keeps the mean fit sharp while learning the variance
 DIST_WEIGHT = 4.0   # the distance head is one number against 32 G2 terms
@@ -18,11 +17,11 @@ WEIGHT_DECAY = 1e-4
 INPUT_NOISE = 0.003  # Gaussian noise on the normalised spectrum (input units) during training
 # CN classifier: weight of an auxiliary G2 + distance regression (nets.CNNet aux head). 0 in the served set-up:
 # at 0.5 the validation gain was within noise (model card, "What else was tried"); FE_K_CN_AUX reruns that variant
-AUX_WEIGHT = float(os.environ.get("FE_K_CN_AUX", "0"))
+AUX_WEIGHT = S.CN_AUX_WEIGHT
 # CN classifier: weight of an auxiliary beta-NLL regression of the sorted bond ratios (labels.N_RATIOS), which tells
 # the trunk how near each neighbour lies to the label's cut-off. 0 in the served set-up: at 1 the validation gain was
 # within noise and the held-out ECE above 0.05 (model card, "What else was tried"); FE_K_CN_RATIO reruns that variant
-RATIO_WEIGHT = float(os.environ.get("FE_K_CN_RATIO", "0"))
+RATIO_WEIGHT = S.CN_RATIO_WEIGHT
 RATIO_CLIP = (0.7, 1.8)  # bonds lie near 1; beyond ~1.5 the exact ratio says nothing about the CN
 
 

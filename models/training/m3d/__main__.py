@@ -14,35 +14,14 @@ import time
 
 import numpy as np
 
+from fe_k import report as FR
+
 from . import generate as G
 from . import pipeline as P
 from . import report as RP
 from . import sampler
+from .settings import FULL, MORE_BLOCK, QUICK, with_more_blocks  # noqa: F401 (M.FULL for the studies)
 from . import train as T
-
-# blocks of (structures per element, path-sum variations per structure, seed); structure ids are offset by 1000
-# per block. The second block was added after the first learning curve (accuracy still rising with structures), the
-# third for the same reason after the second, the fourth (m3d 1.4.0) because the Cu curves still rose with the third,
-# the fifth (m3d 1.5.0) because the Mn and Cu curves still rose with the fourth: twice the structures at half the
-# variations, since a net generalises across structures (its best validation epoch comes early) rather than variations;
-# the sixth (m3d 1.6.0) because the 1.5.0 curves still rose (Mn CN 80.8 -> 85.0 % and Cu ox 93.3 -> 94.9 % from half to
-# all of the training structures).
-# theory blocks: every structure of every block again, with the theory-side deviations (edge model, path-sum E0)
-# scaled (generate.beam_spectrum `theory`): (scale, variations per structure). Same structure ids, so the same split.
-FULL = {"blocks": [(100, 60, G.SEED), (150, 40, G.SEED + 1), (150, 40, G.SEED + 2), (150, 40, G.SEED + 3),
-                   (300, 20, G.SEED + 4), (300, 20, G.SEED + 5)],
-        "theory_blocks": [(2.0, 20)]}
-QUICK = {"blocks": [(24, 20, G.SEED)], "theory_blocks": [(2.0, 10)]}
-# a candidate next data set, measured before it is adopted (`generate --more-blocks N`, `m3d.curve --more-blocks N`):
-# FULL and N more blocks like its last ones (300 structures, 20 variations, the next seeds)
-MORE_BLOCK = (300, 20)
-
-
-def with_more_blocks(cfg, n):
-    """`cfg` with n more blocks of MORE_BLOCK structures and variations, seeds continuing after its last block."""
-    last_seed = cfg["blocks"][-1][2]
-    return dict(cfg, blocks=list(cfg["blocks"]) + [MORE_BLOCK + (last_seed + 1 + i,) for i in range(n)])
-
 
 def data_tag(cfg):
     tags = [G.block_tag(*b) for b in cfg["blocks"]]
@@ -233,13 +212,7 @@ def finish(tag, d, R, files, full, cmp_, wall, quick, plot_calibration=True):
         RP.plot_calibration(probs, ys, os.path.join(RP.PLOTS, "calibration_ox.png"),
                             "oxidation state, simulated held-out, 9 elements")
     sizes = P.artifact_sizes(files)
-    from . import archcheck as AC   # here: archcheck imports this module
-    arch = []   # the exploratory architecture checks (m3d.archcheck) that have been run on this data
-    for task, window in ((t, w) for t in AC.TASKS for w in sorted(G.WINDOWS, key=lambda w: G.WINDOWS[w][2])):
-        path = P.result_path(tag, AC.result_name(task, window))
-        if os.path.exists(path):
-            with open(path) as fh:
-                arch.append(json.load(fh))
+    arch = [FR.study_section(name) for name in RP.STUDY_SECTIONS]   # the committed m3d.archcheck sections
     RP.write_card(R, files, full, cmp_, lc, wall, sizes, arch)
     entries = RP.manifest_entries(R, files, full)
     if not quick:

@@ -22,13 +22,9 @@ from simulate.elements import absorber, atomic_number
 from xasprep import normalize as N
 
 from . import sampler
+from . import settings as ST
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TRAINING = os.path.dirname(HERE)
-REPO = os.path.dirname(os.path.dirname(TRAINING))
-CACHE = os.path.join(TRAINING, ".cache", "m3d")
-FEFF_CACHE = os.path.join(TRAINING, ".cache", "feff-m3d")
-SEED = 20261125
+HERE, TRAINING, REPO, CACHE, FEFF_CACHE, SEED = ST.HERE, ST.TRAINING, ST.REPO, ST.CACHE, ST.FEFF_CACHE, ST.SEED
 ID_STRIDE = 1000   # structure ids per block (id_offset)
 
 # ---- the model input: E0 from the derivative maximum (Larch rule), grid relative to E0, flattened mu.
@@ -41,7 +37,7 @@ ID_STRIDE = 1000   # structure ids per block (id_offset)
 # M3D_SHARD_WINDOW=exafs, in their own folder (the FEFF runs are shared, so that costs only the path sums).
 WINDOWS = {"xanes": (-20.0, 70.0, 181), "wide": (-20.0, 200.0, 441), "exafs": (-20.0, 380.0, 801)}
 GRID = WINDOWS["xanes"]
-SHARD_WINDOW = os.environ.get("M3D_SHARD_WINDOW", "wide")
+SHARD_WINDOW = ST.SHARD_WINDOW
 if SHARD_WINDOW not in ("wide", "exafs"):
     raise ValueError("M3D_SHARD_WINDOW must be wide or exafs, not %r" % SHARD_WINDOW)
 

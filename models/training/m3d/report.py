@@ -21,6 +21,9 @@ from . import train as T  # noqa: E402
 PLOTS = os.path.join(P.OUT, "plots")
 CARD = os.path.join(P.OUT, "MODEL_CARD_m3d.md")
 COMMAND = "cd models/training && /usr/bin/python3 -m m3d all"
+# the study sections the card shows, from their committed results (models/studies/results/<name>.md), so that the
+# card never depends on which studies were run on this machine
+STUDY_SECTIONS = ("m3d_archcheck_ox_xanes",)
 ARCH = "MLP %d×%d (SiLU, dropout %g)" % (T.DEPTH, T.WIDTH, T.DROPOUT)
 SPLIT = ("by FEFF structure (never by variation of one run), each structure's role drawn from its own seeded stream: "
          "%g %% train / %g %% validation / %g %% held-out in expectation, stable when a data block is added" % (
@@ -101,33 +104,6 @@ MODE_SHORT = {"per": "per-element", "cond": "conditioned", "mix": "mixed (per-el
 
 WINDOW_TEXT = {"xanes": "input window E0 - 20 ... E0 + 70 eV (the edge)",
                P.WIDE: "input window E0 - 20 ... E0 + 200 eV (the edge and the EXAFS to k = 7.2 1/A)"}
-
-
-def architecture_section(arch):
-    """Card lines for one saved `m3d.archcheck` result (one member per element and variant, of one task and window)."""
-    from . import archcheck as AC
-    rows, task, window = arch["rows"], arch.get("task", "ox"), arch.get("window", "xanes")
-    els = [el for el in sampler.ELEMENTS if any(r["element"] == el for r in rows)]
-    by = {(r["element"], r["variant"]): r for r in rows}
-
-    def gain(v, split):
-        g = [100 * (by[el, v][split] - by[el, "mlp"][split]) for el in els if (el, v) in by and (el, "mlp") in by]
-        return "%+.1f (%+.1f … %+.1f)" % (np.mean(g), min(g), max(g)) if g else "—"
-
-    gap = [100 * (by[el, "mlp"]["train"] - by[el, "mlp"]["validation"]) for el in els if (el, "mlp") in by]
-    out = ["### Architecture of the %s net, %s window (`python3 -m m3d.archcheck --task %s --window %s`, %.0f s)" % (
-               {"ox": "oxidation-state", "cn": "CN"}[task], window, task, window, arch["seconds"]), "",
-           "One member per element and variant (seed %d, no bootstrap, the served schedule, the served split), "
-           "accuracy on nominal spectra of the training, validation and held-out structures. *mlp* is the served "
-           "set-up (%s); *mlp256x3* has %s; *cnn* is %s." % (P.SEED, ARCH, AC.VARIANT_TEXT["mlp256x3"],
-                                                              AC.VARIANT_TEXT["cnn"]), ""]
-    out += AC.table(rows, els)
-    out += ["", "Against *mlp*, in points, mean (min … max) over the elements: *mlp256x3* validation %s, held-out %s; "
-            "*cnn* validation %s, held-out %s. The served net fits its training structures %.1f … %.1f points "
-            "better than the validation ones." % (gain("mlp256x3", "validation"), gain("mlp256x3", "heldout"),
-                                                  gain("cnn", "validation"), gain("cnn", "heldout"),
-                                                  round(min(gap), 1) + 0.0, round(max(gap), 1) + 0.0)]
-    return out
 
 
 def measured_answers(R, key, el=None):
@@ -423,8 +399,8 @@ def write_card(R, files, full, compare, lc, wall, sizes, arch=()):
         "ensemble's set-up, below); not part of the choice, which is about spectra without a reference channel." %
         ", ".join("%s → %s" % (P.TASK_NAME[t], MODE_SHORT[c]) for t, c in compare["choice"].items()))
     add("")
-    for a in arch:
-        L.extend(architecture_section(a))
+    for lines in arch:
+        L.extend(lines)
         add("")
     add("## Served ensembles: simulated held-out (FEFF structures never seen in training)")
     add("")

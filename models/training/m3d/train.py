@@ -22,8 +22,9 @@ from simulate.elements import absorber
 
 from . import generate as G
 from . import sampler
+from . import settings as S
 
-WORK = os.path.join(G.TRAINING, "work", "m3d")
+WORK = S.WORK
 N_G2 = 32
 MIN_VAR = 1e-4
 CN_CLASSES = (2, 3, 4, 5, 6, 8, 12)
