@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code models/manifest.json}: per model its id, version, element/edge, task, ONNX file and sha256, input grid and
@@ -65,11 +67,36 @@ public record ModelManifest(int manifestVersion, List<Entry> models) {
         if (m.manifestVersion() != 1) {
             throw new IOException(file + ": manifestVersion " + m.manifestVersion() + " is not supported (1)");
         }
-        String wrong = (m.fallbackProblems() + "; " + m.trustProblems()).replaceAll("^; |; $", "");
+        String wrong = String.join("; ", Stream.of(m.outputProblems(), m.fallbackProblems(), m.trustProblems())
+                .filter(p -> !p.isEmpty()).toList());
         if (!wrong.isEmpty()) {
             throw new IOException(file + ": " + wrong);
         }
         return m;
+    }
+
+    /**
+     * Empty when every model declares the outputs its task needs ({@link ModelOutput#requiredFor}) and no output
+     * this service does not know; else what is wrong.
+     */
+    public String outputProblems() {
+        List<String> out = new ArrayList<>();
+        for (Entry e : models) {
+            Map<String, String> declared = e.outputs() == null ? Map.of() : e.outputs();
+            for (String key : declared.keySet()) {
+                try {
+                    ModelOutput.of(key);
+                } catch (IllegalArgumentException x) {
+                    out.add(e.id() + ": " + x.getMessage());
+                }
+            }
+            for (ModelOutput o : ModelOutput.requiredFor(e.task())) {
+                if (!declared.containsKey(o.key())) {
+                    out.add(e.id() + " (" + e.task() + ") declares no '" + o.key() + "' output");
+                }
+            }
+        }
+        return String.join("; ", out);
     }
 
     /** Empty when every trust rule can be applied to its model as written; else what is wrong. */

@@ -6,13 +6,15 @@ import io.xasstream.schema.result.ScalarEstimate;
 import io.xasstream.schema.result.Verdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Post-processing as small pure functions: model outputs → the estimates of an InferenceResult. */
 public final class Estimates {
     private static final Pattern LEADING_NUMBER = Pattern.compile("^[+]?(-?\\d+(?:\\.\\d+)?)");
-    private static final java.util.Map<String, Double> VALUES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Double> VALUES = new ConcurrentHashMap<>();
 
     private Estimates() {
     }
