@@ -48,8 +48,8 @@ public record TrustRule(String rule, Double minProbability, List<String> contrad
                 }
             }
         } else if (INTERVAL.equals(rule)) {
-            boolean pdf = e.outputs() != null && e.outputs().containsKey("pdf_mean");
-            boolean distance = e.outputs() != null && e.outputs().containsKey("distance_mean");
+            boolean pdf = e.outputs() != null && e.outputs().containsKey(ModelOutput.PDF_MEAN.key());
+            boolean distance = e.outputs() != null && e.outputs().containsKey(ModelOutput.DISTANCE_MEAN.key());
             if (!pdf && !distance) {
                 out.add("rule 'interval' on a model without pdf or distance outputs");
             }

@@ -11,7 +11,9 @@ import io.xasstream.core.ReasonCode;
 import io.xasstream.core.edges.Edge;
 import io.xasstream.core.preprocess.PreprocessedSpectrum;
 import io.xasstream.core.preprocess.Preprocessor;
+import io.xasstream.inference.model.LoadedModel;
 import io.xasstream.inference.model.ModelRegistry;
+import io.xasstream.schema.common.SourceIds;
 import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.result.ModelRef;
 import java.nio.file.Path;
@@ -235,7 +237,7 @@ class PredictorTest {
 
     private static Outcome predict(String element, double[] energy, double[] mu, double[] referenceMu) {
         Instant now = Instant.now();
-        var source = io.xasstream.schema.common.SourceIds.newBuilder().setFacility("").setBeamline("")
+        var source = SourceIds.newBuilder().setFacility("").setBeamline("")
                 .setExperimentId("e").setSampleId("s").build();
         SpectrumInput in = new SpectrumInput("s", "e/s", source, null, now, now, element, "K", energy, mu,
                 referenceMu, null, null, null);
@@ -243,7 +245,7 @@ class PredictorTest {
     }
 
     /** The Ni oxidation-state graph (the xanes window: no wide oxidation-state graph is served). */
-    private static io.xasstream.inference.model.LoadedModel niOxidationStateModel() {
+    private static LoadedModel niOxidationStateModel() {
         return registry.byId("m3d-ni-k-ox").orElseThrow();
     }
 
