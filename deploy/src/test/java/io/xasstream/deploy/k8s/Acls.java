@@ -4,19 +4,19 @@ import java.util.List;
 import java.util.Map;
 
 /** The ACLs of a Strimzi KafkaUser (spec.authorization.acls). */
-final class Acls {
+public final class Acls {
     private Acls() {
     }
 
     @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> of(K8sObject user) {
+    public static List<Map<String, Object>> of(K8sObject user) {
         Object acls = user.at("spec", "authorization", "acls");
         return acls == null ? List.of() : (List<Map<String, Object>>) acls;
     }
 
     /** True when the ACL covers the named resource (literal name or prefix). */
     @SuppressWarnings("unchecked")
-    static boolean matches(Map<String, Object> acl, String type, String name) {
+    public static boolean matches(Map<String, Object> acl, String type, String name) {
         Map<String, Object> resource = (Map<String, Object>) acl.get("resource");
         if (!type.equals(resource.get("type")) || "deny".equals(acl.get("type"))) {
             return false;
@@ -26,7 +26,7 @@ final class Acls {
     }
 
     @SuppressWarnings("unchecked")
-    static boolean grantsWrite(Map<String, Object> acl, String type, String name) {
+    public static boolean grantsWrite(Map<String, Object> acl, String type, String name) {
         List<String> ops = (List<String>) acl.get("operations");
         return matches(acl, type, name) && (ops.contains("Write") || ops.contains("All"));
     }

@@ -4,30 +4,30 @@ import java.util.List;
 import java.util.Map;
 
 /** One rendered object: its raw tree and the names that identify it in messages. */
-record K8sObject(Map<String, Object> tree) {
-    String apiVersion() {
+public record K8sObject(Map<String, Object> tree) {
+    public String apiVersion() {
         return String.valueOf(tree.get("apiVersion"));
     }
 
-    String kind() {
+    public String kind() {
         return String.valueOf(tree.get("kind"));
     }
 
-    String name() {
+    public String name() {
         return String.valueOf(metadata().get("name"));
     }
 
-    String namespace() {
+    public String namespace() {
         return String.valueOf(metadata().get("namespace"));
     }
 
     @SuppressWarnings("unchecked")
-    Map<String, Object> metadata() {
+    public Map<String, Object> metadata() {
         return (Map<String, Object>) tree.getOrDefault("metadata", Map.of());
     }
 
     /** A value by path: map keys, or list indexes as numbers; null when absent. */
-    Object at(Object... path) {
+    public Object at(Object... path) {
         Object node = tree;
         for (Object step : path) {
             if (node instanceof Map<?, ?> m) {

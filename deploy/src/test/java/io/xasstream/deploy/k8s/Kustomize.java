@@ -12,11 +12,11 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** Renders a kustomization with {@code kubectl kustomize} (kubectl 1.32 / Kustomize 5.5 on these machines). */
-final class Kustomize {
+public final class Kustomize {
     private Kustomize() {
     }
 
-    static List<K8sObject> render(Path kustomization) throws IOException, InterruptedException {
+    public static List<K8sObject> render(Path kustomization) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("kubectl", "kustomize", kustomization.toString()).start();
         p.getOutputStream().close();
         var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {

@@ -55,7 +55,8 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         XasConfig cfg = config.load();
-        String version = output.startsWith("xas.results.") ? output.substring("xas.results.".length()) : output;
+        String results = new io.xasstream.common.topics.Topics(cfg).results.name() + ".";
+        String version = output.startsWith(results) ? output.substring(results.length()) : output;
         Path manifestFile = manifest != null ? manifest : cfg.path(XasConfig.MODELS_MANIFEST, System.getenv());
         try (KafkaPlatform kafka = KafkaPlatform.connect(cfg); XasMetrics metrics = new XasMetrics("replay")) {
             Replay.Plan plan = Replay.plan(kafka.config(), kafka.topics(), kafka.clients(), model, manifestFile,

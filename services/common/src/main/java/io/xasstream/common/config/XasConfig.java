@@ -121,7 +121,7 @@ public final class XasConfig {
     /** Prefix of settings passed verbatim to every Kafka client. */
     public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
-    private static final List<Setting<?>> ALL = List.of(
+    private static final List<Setting<?>> ALL = java.util.stream.Stream.of(List.<Setting<?>>of(
             BOOTSTRAP_SERVERS, EMBEDDED_DATA_DIR, EMBEDDED_PORT, CLIENT_ID_PREFIX,
             TOPIC_PARTITIONS, TOPIC_REPLICATION, TOPIC_CREATE, SPECTRA_RETENTION_MS, RESULTS_RETENTION_MS,
             SERDE_FORMAT, REGISTRY_URL, REGISTRY_AUTH, MAX_MESSAGE_BYTES,
@@ -130,7 +130,8 @@ public final class XasConfig {
             INFERENCE_GROUP_ID, INFERENCE_TRANSACTIONAL_ID, INFERENCE_MAX_BATCH, INFERENCE_MAX_WAIT_MS,
             MONITOR_APPLICATION_ID, MONITOR_STATE_DIR, MONITOR_WINDOW_COUNT, MONITOR_WINDOW_MS,
             MONITOR_CUSUM_THRESHOLD, MONITOR_CUSUM_DRIFT, MONITOR_HTTP_PORT,
-            DEMO_SERIES, DEMO_RATE, DEMO_LOOP);
+            DEMO_SERIES, DEMO_RATE, DEMO_LOOP),
+            io.xasstream.common.topics.TopicSettings.ALL).flatMap(List::stream).toList();
 
     private final Map<Setting<?>, Object> values;
     private final Map<Setting<?>, String> origins;
