@@ -1,11 +1,8 @@
 package io.xasstream.deploy.cluster;
 
 import io.xasstream.deploy.RepoPaths;
+import io.xasstream.kafka.embedded.KraftStorage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +15,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * Three Kafka 4 nodes on loopback, each its own JVM ({@code kafka.Kafka}, from the application's fat jar), each a
@@ -39,8 +34,8 @@ final class BrokerCluster implements AutoCloseable {
         int[] brokerPorts = new int[NODES + 1];
         int[] controllerPorts = new int[NODES + 1];
         for (int id = 1; id <= NODES; id++) {
-            brokerPorts[id] = freePort();
-            controllerPorts[id] = freePort();
+            brokerPorts[id] = KraftStorage.freePort();
+            controllerPorts[id] = KraftStorage.freePort();
         }
         StringBuilder voters = new StringBuilder();
         for (int id = 1; id <= NODES; id++) {
@@ -50,52 +45,21 @@ final class BrokerCluster implements AutoCloseable {
         List<String> servers = new ArrayList<>();
         for (int id = 1; id <= NODES; id++) {
             Path logDir = Files.createDirectories(dir.resolve("node-" + id));
-            Properties p = new Properties();
-            p.put("process.roles", "broker,controller");
-            p.put("node.id", String.valueOf(id));
-            p.put("controller.quorum.voters", voters.toString());
-            p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPorts[id] + ",CONTROLLER://127.0.0.1:"
-                    + controllerPorts[id]);
-            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPorts[id]);
-            p.put("controller.listener.names", "CONTROLLER");
-            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-            p.put("inter.broker.listener.name", "PLAINTEXT");
-            p.put("log.dirs", logDir.toString());
+            Properties p = KraftStorage.combinedNode(id, voters.toString(), brokerPorts[id], controllerPorts[id],
+                    logDir);
             // as the production cluster (k8s/base/20-kafka.yaml): one node may be lost
-            p.put("default.replication.factor", "3");
-            p.put("min.insync.replicas", "2");
-            p.put("offsets.topic.replication.factor", "3");
-            p.put("transaction.state.log.replication.factor", "3");
-            p.put("transaction.state.log.min.isr", "2");
-            p.put("share.coordinator.state.topic.replication.factor", "3");
-            p.put("share.coordinator.state.topic.min.isr", "2");
+            p.putAll(KraftStorage.replication(3, 2));
             p.put("unclean.leader.election.enable", "false");
-            // small and quick on a 2-core machine
             p.put("offsets.topic.num.partitions", "6");
             p.put("transaction.state.log.num.partitions", "6");
-            p.put("group.initial.rebalance.delay.ms", "0");
-            p.put("auto.create.topics.enable", "false");
-            p.put("num.network.threads", "1");
-            p.put("num.io.threads", "2");
-            p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
-            p.put("add.partitions.to.txn.retry.backoff.ms", "2");
-            p.put("message.max.bytes", String.valueOf(16 * 1024 * 1024 + 1024));
-            p.put("replica.fetch.max.bytes", String.valueOf(16 * 1024 * 1024 + 1024));
+            p.putAll(KraftStorage.smallMachine());
             p.putAll(extra);
             Path config = dir.resolve("node-" + id + ".properties");
             try (var out = Files.newBufferedWriter(config)) {
                 p.store(out, "xasstream test cluster node " + id);
             }
             configs.put(id, config);
-            new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(id)
-                    .setClusterId(clusterId)
-                    .setDirectories(List.of(logDir.toString()))
-                    .setMetadataLogDirectory(logDir.toString())
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .setControllerListenerName("CONTROLLER")
-                    .run();
+            KraftStorage.format(logDir, id, clusterId, List.of());
             servers.add("127.0.0.1:" + brokerPorts[id]);
         }
         this.bootstrap = String.join(",", servers);
@@ -188,14 +152,6 @@ final class BrokerCluster implements AutoCloseable {
                 return "--- node " + id + ": " + e;
             }
         }).collect(Collectors.joining("\n"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
     }
 
     @Override

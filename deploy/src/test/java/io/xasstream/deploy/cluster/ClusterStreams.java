@@ -49,6 +49,12 @@ public final class ClusterStreams {
      */
     public static List<String> publish(XasConfig config, String prefix, String series, int samples, int count)
             throws Exception {
+        return publish(config, prefix, series, samples, count, 0);
+    }
+
+    /** As above, the ids (and the series position) continuing from {@code first}. */
+    public static List<String> publish(XasConfig config, String prefix, String series, int samples, int count,
+                                       int first) throws Exception {
         Topics topics = new Topics(config);
         List<SpectrumFile> files = DemoSeries.load(series).spectra();
         Properties p = new KafkaClients(config).producer("it-" + prefix);
@@ -61,7 +67,7 @@ public final class ClusterStreams {
         List<Future<RecordMetadata>> sends = new ArrayList<>(count);
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
         try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < count; i++) {
+            for (int i = first; i < first + count; i++) {
                 int sample = i % samples;
                 int step = i / samples;
                 String id = prefix + "-" + i;

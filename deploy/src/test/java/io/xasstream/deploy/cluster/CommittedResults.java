@@ -61,6 +61,23 @@ public final class CommittedResults<V extends SpecificRecord> implements AutoClo
         return records.size();
     }
 
+    /** Polls until a record of each of {@code ids} arrived; fails when a watched process died. */
+    public void awaitEach(java.util.Collection<String> ids, Duration timeout, ServiceProcess... mustLive) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!counts.keySet().containsAll(ids) && System.nanoTime() < deadline) {
+            for (ServiceProcess p : mustLive) {
+                if (!p.isAlive()) {
+                    throw new AssertionError(p + " died:\n" + p.log());
+                }
+            }
+            poll();
+        }
+        List<String> missing = ids.stream().filter(i -> !counts.containsKey(i)).toList();
+        if (!missing.isEmpty()) {
+            throw new AssertionError("no record on " + topic.name() + " for " + missing);
+        }
+    }
+
     /** Reads on for {@code quiet} more, to catch any duplicate that would still arrive. */
     public void settle(Duration quiet) {
         long end = System.nanoTime() + quiet.toNanos();
@@ -69,10 +86,9 @@ public final class CommittedResults<V extends SpecificRecord> implements AutoClo
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void poll() {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-            V value = (V) topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+            V value = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
             String key = id.apply(value);
             if (key != null && key.startsWith(prefix + "-")) {
                 counts.merge(key, 1, Integer::sum);

@@ -91,6 +91,25 @@ public final class ServiceProcess implements AutoCloseable {
         throw new AssertionError(name + " printed no management URL:\n" + log());
     }
 
+    /** Waits until /ready answers 200 (models loaded, the loop subscribed). */
+    void awaitReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited:\n" + log());
+            }
+            try {
+                if (get("/ready").startsWith("200")) {
+                    return;
+                }
+            } catch (java.io.IOException | AssertionError e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(name + " not ready:\n" + log());
+    }
+
     String get(String path) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(managementUrl(Duration.ofSeconds(5))
@@ -99,10 +118,15 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
         }
     }
 

@@ -6,7 +6,7 @@ import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.deploy.RepoPaths;
 import io.xasstream.schema.operando.Alert;
-import io.xasstream.schema.result.InferenceResult;
+import io.xasstream.schema.operando.OperandoState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -106,6 +107,8 @@ class ThreeBrokerClusterIT {
              ServiceProcess a = inference("scale-a", "xasstream-inference-0");
              ServiceProcess b = inference("scale-b", "xasstream-inference-1");
              var results = CommittedResults.results(config, "scale");
+             var states = new CommittedResults<OperandoState>(config, new Topics(config).operandoState,
+                     st -> st.getLatest() == null ? null : st.getLatest().getSpectrumId(), "scale");
              var alerts = new CommittedResults<Alert>(config, new Topics(config).alerts,
                      al -> al.getAtSpectrumId(), "scale")) {
             results.awaitAtLeast(ids.size() / 4, LONG, a, b);
@@ -117,40 +120,43 @@ class ThreeBrokerClusterIT {
                 assertExactlyOnce(results.counts(), ids);
                 assertMetricsOfTheAlertsExist(a);
             }
-            // every sample is the same series, so every sample must raise the same alerts at the same spectra
-            alerts.awaitAtLeast(samples, LONG, monitor);
-            alerts.settle(Duration.ofSeconds(10));
-            Map<String, List<String>> perSample = new HashMap<>();
+            // the monitor has followed every sample to its last spectrum ...
+            states.awaitEach(ids.subList(ids.size() - samples, ids.size()), LONG, monitor);
+            alerts.settle(Duration.ofSeconds(3));
+            // ... and, every sample being the same series, raised the same alerts at the same spectra for each
+            Map<String, List<String>> perSample = new TreeMap<>();
             for (Alert alert : alerts.records()) {
                 int index = Integer.parseInt(alert.getAtSpectrumId().substring("scale-".length()));
                 perSample.computeIfAbsent(alert.getSampleId(), s -> new ArrayList<>())
-                        .add(alert.getQuantity() + " " + alert.getFrom() + "->" + alert.getTo() + " at step "
+                        .add(alert.getQuantity() + " " + alert.getFrom() + " -> " + alert.getTo() + " at step "
                                 + index / samples);
             }
             assertThat(perSample).hasSize(samples);
             List<String> first = perSample.values().iterator().next();
             assertThat(first).isNotEmpty();
             perSample.forEach((sample, list) -> assertThat(list).as(sample).isEqualTo(first));
-            System.out.printf("scale-out: %d results, %d alerts per sample: %s%n", results.records().size(),
-                    first.size(), first);
+            System.out.printf("scale-out: %d results; %d alerts per sample, the same for all %d samples%n",
+                    results.records().size(), first.size(), samples);
         }
     }
 
     @Test
     @Order(3)
     void aZombieWithAReusedTransactionalIdIsFenced() throws Exception {
-        List<String> ids = ClusterStreams.publish(config, "zombie", "fe-reduction", 10, 6_000);
+        List<String> ids = new ArrayList<>(ClusterStreams.publish(config, "zombie", "fe-reduction", 10, 2_000));
         try (ServiceProcess zombie = inference("zombie-old", "xasstream-inference-7");
              var results = CommittedResults.results(config, "zombie")) {
             results.awaitAtLeast(500, LONG, zombie);
             // the pod is rescheduled while the old one still runs (a network partition, a stuck node): the new
-            // instance takes the same transactional id, which fences the old one
+            // instance takes the same transactional id, which fences the old one at its next transaction
             try (ServiceProcess successor = inference("zombie-new", "xasstream-inference-7")) {
+                successor.awaitReady(LONG);
+                ids.addAll(ClusterStreams.publish(config, "zombie", "fe-reduction", 10, 4_000, 2_000));
                 results.awaitAtLeast(ids.size(), LONG, successor);
                 results.settle(Duration.ofSeconds(3));
                 assertExactlyOnce(results.counts(), ids);
-                assertThat(zombie.log()).as("the old instance was fenced").containsPattern(
-                        "ProducerFenced|InvalidProducerEpoch|fenced");
+                assertThat(zombie.log()).as("the old instance was fenced and stopped")
+                        .contains("inference loop stopped").containsPattern("ProducerFenced|InvalidProducerEpoch");
             }
         }
     }

@@ -16,6 +16,20 @@ public final class Kustomize {
     private Kustomize() {
     }
 
+    /** True when kubectl is on the PATH (it comes with this project's machines; elsewhere install it). */
+    public static boolean available() {
+        try {
+            Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public static List<K8sObject> render(Path kustomization) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("kubectl", "kustomize", kustomization.toString()).start();
         p.getOutputStream().close();

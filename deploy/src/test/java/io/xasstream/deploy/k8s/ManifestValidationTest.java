@@ -1,6 +1,7 @@
 package io.xasstream.deploy.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.topics.Topic;
@@ -33,6 +34,9 @@ class ManifestValidationTest {
 
     @BeforeAll
     static void render() throws Exception {
+        // kubectl comes with this project's machines (and so CI's), not from Debian; elsewhere say what is missing
+        assumeTrue(Kustomize.available() || "true".equals(System.getenv("CI")),
+                "kubectl (1.27+, with kustomize) is not on the PATH: k8s/ not validated");
         crds = new CrdSchemas();
         for (String overlay : OVERLAYS) {
             RENDERED.put(overlay, Kustomize.render(RepoPaths.repo("k8s/overlays/" + overlay)));

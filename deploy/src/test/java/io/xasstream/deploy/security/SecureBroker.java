@@ -1,19 +1,14 @@
 package io.xasstream.deploy.security;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import io.xasstream.kafka.embedded.KraftStorage;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A one-node KRaft broker as Strimzi's listener in k8s/base/20-kafka.yaml is set up: TLS with SCRAM-SHA-512
@@ -30,8 +25,8 @@ final class SecureBroker implements AutoCloseable {
     private final String bootstrap;
 
     SecureBroker(Path dir, TestCertificates certs, String adminPassword) throws Exception {
-        int port = freePort();
-        int controller = freePort();
+        int port = KraftStorage.freePort();
+        int controller = KraftStorage.freePort();
         Path logs = Files.createDirectories(dir.resolve("kraft"));
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
@@ -55,29 +50,12 @@ final class SecureBroker implements AutoCloseable {
         p.put("super.users", "User:admin;User:ANONYMOUS");
         p.put("allow.everyone.if.no.acl.found", "false");
         p.put("log.dirs", logs.toString());
-        p.put("offsets.topic.replication.factor", "1");
+        p.putAll(KraftStorage.replication(1, 1));
         p.put("offsets.topic.num.partitions", "3");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
         p.put("transaction.state.log.num.partitions", "3");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("min.insync.replicas", "1");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("auto.create.topics.enable", "false");
-        p.put("num.network.threads", "1");
-        p.put("num.io.threads", "2");
-        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
-        new Formatter()
-                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                .setNodeId(1)
-                .setClusterId(Uuid.randomUuid().toString())
-                .setDirectories(List.of(logs.toString()))
-                .setMetadataLogDirectory(logs.toString())
-                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                .setControllerListenerName("CONTROLLER")
-                .setScramArguments(List.of("SCRAM-SHA-512=[name=admin,password=" + adminPassword + "]"))
-                .run();
+        p.putAll(KraftStorage.smallMachine());
+        KraftStorage.format(logs, 1, Uuid.randomUuid().toString(),
+                List.of("SCRAM-SHA-512=[name=admin,password=" + adminPassword + "]"));
         this.server = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
         server.startup();
         this.bootstrap = "127.0.0.1:" + port;
@@ -85,14 +63,6 @@ final class SecureBroker implements AutoCloseable {
 
     String bootstrapServers() {
         return bootstrap;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
     }
 
     @Override
