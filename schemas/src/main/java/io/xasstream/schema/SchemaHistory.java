@@ -2,6 +2,7 @@ package io.xasstream.schema;
 
 import io.xasstream.schema.dlq.RejectedSpectrum;
 import io.xasstream.schema.model.ModelAnnouncement;
+import io.xasstream.schema.monitor.StoredSampleState;
 import io.xasstream.schema.operando.Alert;
 import io.xasstream.schema.operando.OperandoState;
 import io.xasstream.schema.result.InferenceResult;
@@ -27,10 +28,10 @@ import org.apache.avro.specific.SpecificRecordBase;
  * Run {@code main} with the repository's {@code schemas} directory to add a snapshot after a (compatible) change.
  */
 public final class SchemaHistory {
-    /** The records that travel on topics. */
+    /** The records that travel on topics (a state store's changelog is a topic too). */
     public static final List<Class<? extends SpecificRecordBase>> TOP_LEVEL = List.of(
             Spectrum.class, SpectrumBatch.class, InferenceResult.class, RejectedSpectrum.class,
-            OperandoState.class, Alert.class, ModelAnnouncement.class);
+            OperandoState.class, Alert.class, ModelAnnouncement.class, StoredSampleState.class);
 
     private static final String ROOT = "io/xasstream/schema/history/";
 

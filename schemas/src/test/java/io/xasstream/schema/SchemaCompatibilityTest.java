@@ -2,11 +2,13 @@ package io.xasstream.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xasstream.schema.result.InferenceResult;
+import io.xasstream.schema.spectrum.Spectrum;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +50,7 @@ class SchemaCompatibilityTest {
     @Test
     void removingAFieldWithoutDefaultIsCaughtAsForwardIncompatible() {
         // Given v1 of Spectrum, When a field without a default is removed in a "new" version,
-        Schema v1 = SchemaHistory.versions(io.xasstream.schema.spectrum.Spectrum.class).get(0);
+        Schema v1 = SchemaHistory.versions(Spectrum.class).get(0);
         Schema withoutElement = withoutField(v1, "element");
 
         // Then an old reader can no longer read what the new writer writes.
@@ -58,7 +60,7 @@ class SchemaCompatibilityTest {
 
     @Test
     void addingAFieldWithoutDefaultIsCaughtAsBackwardIncompatible() {
-        Schema v1 = SchemaHistory.versions(io.xasstream.schema.result.InferenceResult.class).get(0);
+        Schema v1 = SchemaHistory.versions(InferenceResult.class).get(0);
         List<Schema.Field> fields = new ArrayList<>();
         v1.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
         fields.add(new Schema.Field("newMandatory", Schema.create(Schema.Type.STRING), "no default", (Object) null));

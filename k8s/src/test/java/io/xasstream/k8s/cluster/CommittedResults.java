@@ -4,8 +4,10 @@ import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.topics.Topic;
 import io.xasstream.common.topics.Topics;
+import io.xasstream.schema.result.InferenceResult;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,7 @@ public final class CommittedResults<V extends SpecificRecord> implements AutoClo
         consumer.seekToBeginning(partitions);
     }
 
-    public static CommittedResults<io.xasstream.schema.result.InferenceResult> results(XasConfig config, String prefix) {
+    public static CommittedResults<InferenceResult> results(XasConfig config, String prefix) {
         return new CommittedResults<>(config, new Topics(config).results,
                 r -> r.getSpectrumId(), prefix);
     }
@@ -62,7 +64,7 @@ public final class CommittedResults<V extends SpecificRecord> implements AutoClo
     }
 
     /** Polls until a record of each of {@code ids} arrived; fails when a watched process died. */
-    public void awaitEach(java.util.Collection<String> ids, Duration timeout, ServiceProcess... mustLive) {
+    public void awaitEach(Collection<String> ids, Duration timeout, ServiceProcess... mustLive) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!counts.keySet().containsAll(ids) && System.nanoTime() < deadline) {
             for (ServiceProcess p : mustLive) {

@@ -102,7 +102,7 @@ public final class ServiceProcess implements AutoCloseable {
                 if (get("/ready").startsWith("200")) {
                     return;
                 }
-            } catch (java.io.IOException | AssertionError e) {
+            } catch (IOException | AssertionError e) {
                 // not listening yet
             }
             Thread.sleep(500);

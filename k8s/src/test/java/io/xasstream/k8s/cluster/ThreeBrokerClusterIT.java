@@ -2,6 +2,7 @@ package io.xasstream.k8s.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xasstream.app.demo.DemoSeries;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.k8s.RepoPaths;
@@ -100,7 +101,7 @@ class ThreeBrokerClusterIT {
     @Order(1)
     void aThirdInstanceJoiningAndOneKilledChangeNeitherResultsNorTheMonitorsAlerts() throws Exception {
         int samples = 12;
-        int length = io.xasstream.app.demo.DemoSeries.load("cu-reduction").spectra().size();
+        int length = DemoSeries.load("cu-reduction").spectra().size();
         List<String> ids = ClusterStreams.publish(config, "scale", "cu-reduction", samples, samples * length);
         try (ServiceProcess monitor = ServiceProcess.run("scale-monitor", dir, cluster.bootstrapServers(),
                 "monitor", "monitor.state-dir=" + dir.resolve("monitor-state"), "topics.replication-factor=3");

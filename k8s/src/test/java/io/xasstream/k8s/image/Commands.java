@@ -1,6 +1,7 @@
 package io.xasstream.k8s.image;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +33,7 @@ final class Commands {
         return r;
     }
 
-    private static CompletableFuture<String> read(java.io.InputStream in) {
+    private static CompletableFuture<String> read(InputStream in) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);

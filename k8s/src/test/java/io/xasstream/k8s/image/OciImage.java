@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
@@ -118,7 +120,7 @@ final class OciImage {
         Map<String, Long> sizes = new LinkedHashMap<>();
         for (Map.Entry<String, Path> e : layers.entrySet()) {
             try (InputStream in = new GZIPInputStream(Files.newInputStream(e.getValue()), 1 << 16)) {
-                sizes.put(e.getKey(), in.transferTo(java.io.OutputStream.nullOutputStream()));
+                sizes.put(e.getKey(), in.transferTo(OutputStream.nullOutputStream()));
             }
         }
         return sizes;
@@ -130,7 +132,7 @@ final class OciImage {
 
     static List<String> zipEntries(Path jar) throws IOException {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            return zip.stream().map(java.util.zip.ZipEntry::getName).toList();
+            return zip.stream().map(ZipEntry::getName).toList();
         }
     }
 }

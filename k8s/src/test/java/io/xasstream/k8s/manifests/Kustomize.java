@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -33,7 +34,7 @@ public final class Kustomize {
     public static List<K8sObject> render(Path kustomization) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("kubectl", "kustomize", kustomization.toString()).start();
         p.getOutputStream().close();
-        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        var err = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {

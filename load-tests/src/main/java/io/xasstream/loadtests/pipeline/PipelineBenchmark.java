@@ -7,7 +7,6 @@ import io.xasstream.common.io.SpectrumFileReader;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.management.Readiness;
 import io.xasstream.common.metrics.XasMetrics;
-import io.xasstream.common.records.SpectrumRecords;
 import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.core.edges.Edge;
@@ -17,22 +16,26 @@ import io.xasstream.inference.model.ModelRegistry;
 import io.xasstream.inference.model.SessionSettings;
 import io.xasstream.inference.service.InferenceService;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
+import io.xasstream.loadtests.records.BenchSpectra;
 import io.xasstream.schema.result.InferenceResult;
-import io.xasstream.schema.common.SourceIds;
-import io.xasstream.schema.spectrum.ExplicitEnergyAxis;
 import io.xasstream.schema.spectrum.Spectrum;
 import io.xasstream.schema.spectrum.SpectrumBatch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongToDoubleFunction;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -90,11 +93,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     @Option(names = "--set", description = "A service setting for this run, name=value (repeatable), e.g. "
             + "kafka.client.compression.type=none.")
-    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--broker", description = "A setting of the embedded broker for this run, name=value "
             + "(repeatable), e.g. add.partitions.to.txn.retry.backoff.ms=20.")
-    Map<String, String> brokerSettings = new java.util.LinkedHashMap<>();
+    Map<String, String> brokerSettings = new LinkedHashMap<>();
 
     @Option(names = "--bootstrap-servers", description = "Use this running cluster (e.g. './xasstream broker', a "
             + "broker in its own JVM) instead of an embedded broker in this JVM; it must not hold the topics yet.")
@@ -106,6 +109,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--sessions", defaultValue = "1", description = "ONNX Runtime sessions per model (raw ONNX and "
             + "inference.sessions-per-model).")
     int sessions;
+
+    @CommandLine.Mixin
+    SameRunOptions same = new SameRunOptions();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new PipelineBenchmark()).execute(args));
@@ -122,7 +128,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         // try-with-resources skips a null resource: no embedded broker when a cluster is given
         try (EmbeddedKafka kafka = bootstrapServers == null ? EmbeddedKafka.start(brokerSettings) : null;
              XasMetrics metrics = new XasMetrics("benchmark")) {
-            Map<String, String> overrides = new java.util.LinkedHashMap<>(Map.of("bootstrap.servers",
+            Map<String, String> overrides = new LinkedHashMap<>(Map.of("bootstrap.servers",
                     kafka != null ? kafka.bootstrapServers() : bootstrapServers, "models.manifest", manifest.toAbsolutePath().toString(),
                     "inference.execution-provider", "cpu", "inference.max-batch", String.valueOf(batch),
                     "inference.intra-op-threads", String.valueOf(threads), "inference.sessions-per-model",
@@ -133,13 +139,17 @@ public final class PipelineBenchmark implements Callable<Integer> {
             try (Admin admin = bench.clients.admin()) {
                 TopicAdmin.ensure(admin, bench.topics.all(), cfg);
             }
+            var comparison = new SameRunComparison(cfg, bench.topics, bench.clients, metrics, new BenchSpectra(file),
+                    same.options(rate, seconds, backlog));
             // (2) a warm-up backlog through a first service instance (JIT, Kafka metadata), then the timed backlog
             // through a second one in the same JVM: throughput from its first result to its last, startup excluded
             produce(bench, "warmup", warmup);
             try (var consumer = resultsConsumer(bench); InferenceService service = bench.startService()) {
                 drain(consumer, warmup);
             }
+            var backlogFrom = comparison.spectraEnd();
             produce(bench, "backlog", backlog);
+            var backlogUntil = comparison.spectraEnd();
             // (1) raw ONNX right before and right after the timed backlog, on the same (idle) machine: this VM's
             // speed drifts by ±15 % over minutes, and the ratio should compare like with like
             double rawBefore = rawOnnx(file, element);
@@ -153,7 +163,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 pace(bench, consumer, "paced-warmup", pacedWarmup, null);
                 pace(bench, consumer, "paced", seconds, paced);
             }
+            var outcome = comparison.run(backlogFrom, backlogUntil, input.equals("batch") ? rows : 1);
             report(element, rawBefore, rawAfter, throughput, paced, metrics);
+            SameRunComparison.print(System.out, outcome, (rawBefore + rawAfter) / 2, throughput.perSecond(),
+                    throughput.cpu(), backlog, input.equals("batch") ? "pulse trains of " + rows : "single records");
         }
         return 0;
     }
@@ -180,7 +193,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         long transactions;
         long transactionsOver10Ms;
         long transactionsOver20Ms;
-        final Map<String, Long> stepsOver10Ms = new java.util.LinkedHashMap<>();
+        final Map<String, Long> stepsOver10Ms = new LinkedHashMap<>();
 
         /** Transactions committed between two snapshots of the commit-time histogram, and how many were slow. */
         void transactions(HistogramSnapshot before, HistogramSnapshot after) {
@@ -250,18 +263,18 @@ public final class PipelineBenchmark implements Callable<Integer> {
             throws InterruptedException {
         try (var producer = new KafkaProducer<>(bench.clients.producer("bench-paced"),
                 bench.topics.spectra.keySerde().serializer(), bench.topics.spectra.valueSerde().serializer())) {
-            Spectrum template = spectrum(bench.file, sample);
-            java.util.Random rnd = new java.util.Random(secs);
+            Spectrum template = new BenchSpectra(bench.file).template(sample);
+            Random rnd = new Random(secs);
             int n = (int) (rate * secs);
             Map<String, Long> cpuBefore = ThreadCpu.byName();
             var tx = bench.metrics.meters().find("xas.inference.transaction.latency").timer();
             var txBefore = tx.takeSnapshot();
-            Map<String, io.micrometer.core.instrument.Timer> steps = new java.util.LinkedHashMap<>();
+            Map<String, Timer> steps = new LinkedHashMap<>();
             for (String step : List.of("send", "offsets", "commit")) {
                 steps.put(step, bench.metrics.meters().find("xas.inference.transaction.step").tag("step", step)
                         .timer());
             }
-            Map<String, HistogramSnapshot> stepsBefore = new java.util.LinkedHashMap<>();
+            Map<String, HistogramSnapshot> stepsBefore = new LinkedHashMap<>();
             steps.forEach((k, v) -> stepsBefore.put(k, v.takeSnapshot()));
             // The reader blocks in poll (returns as soon as results arrive) and the sender sleeps until each send
             // is due: the measuring tool must not spin on a 2-core machine.
@@ -281,7 +294,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             reader.start();
             long t0 = System.nanoTime();
             for (int sent = 0; sent < n; sent++) {
-                Spectrum s = noisy(template, rnd);
+                Spectrum s = BenchSpectra.noisy(template, rnd);
                 LockSupport.parkNanos(t0 + (long) (sent / rate * 1e9) - System.nanoTime());
                 s.setSpectrumId(sample + "-" + sent);
                 s.setAcquiredAt(Instant.now().truncatedTo(ChronoUnit.MICROS));
@@ -314,7 +327,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "raw ONNX Runtime, batch %d, all models of %s: %,.0f spectra/s (mean of %,.0f "
                 + "before and %,.0f after the timed backlog)%n", batch, element, raw, rawBefore, rawAfter);
         System.out.printf(Locale.ROOT, "pipeline (Kafka→decode→preprocess→ONNX→transactional Kafka), backlog "
-                + "%d spectra as %s: %,.0f spectra/s = %.2f × raw (goal ≥ 0.9)%n", backlog, input.equals("batch")
+                + "%d spectra as %s: %,.0f spectra/s = %.2f × raw (goal: against the limit, below)%n", backlog,
+                input.equals("batch")
                 ? "SpectrumBatch records of " + rows + " rows" : "one Spectrum record each", t.perSecond(),
                 t.perSecond() / raw);
         long total = t.cpu().values().stream().mapToLong(Long::longValue).sum();
@@ -344,7 +358,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 paced.transactionsOver20Ms, paced.stepsOver10Ms);
     }
 
-    private static List<String> top(Map<String, Long> cpu, int n, java.util.function.LongToDoubleFunction scale,
+    private static List<String> top(Map<String, Long> cpu, int n, LongToDoubleFunction scale,
                                     String format) {
         return cpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
                 .map(e -> String.format(Locale.ROOT, format, e.getKey(), scale.applyAsDouble(e.getValue()))).toList();
@@ -396,10 +410,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
         Topics topics = bench.topics;
         try (var producer = new KafkaProducer<>(bench.clients.producer("bench"), topics.spectra.keySerde().serializer(),
                 topics.spectra.valueSerde().serializer())) {
-            Spectrum template = spectrum(bench.file, sample);
-            java.util.Random rnd = new java.util.Random(n);
+            Spectrum template = new BenchSpectra(bench.file).template(sample);
+            Random rnd = new Random(n);
             for (int i = 0; i < n; i++) {
-                Spectrum s = noisy(template, rnd);
+                Spectrum s = BenchSpectra.noisy(template, rnd);
                 s.setSpectrumId(sample + "-" + i);
                 producer.send(new ProducerRecord<>(topics.spectra.name(), "bench/" + sample, s));
             }
@@ -409,38 +423,17 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     /** n spectra as SpectrumBatch records of {@code rows} float32 rows of the file's mu (a pulse train each). */
     private void produceBatches(Bench bench, String sample, int n) {
-        SpectrumFile file = bench.file;
-        Topics topics = bench.topics;
-        double[] mu = file.mu();
-        int points = mu.length;
-        java.util.Random rnd = new java.util.Random(n);
-        List<Double> energy = java.util.Arrays.stream(file.energy()).boxed().toList();
-        try (var producer = new KafkaProducer<>(bench.clients.producer("bench"), topics.spectra.keySerde().serializer(),
-                topics.spectra.valueSerde().serializer())) {
+        BenchSpectra spectra = new BenchSpectra(bench.file);
+        Random rnd = new Random(n);
+        try (var producer = new KafkaProducer<>(bench.clients.producer("bench"),
+                bench.topics.spectra.keySerde().serializer(), bench.topics.spectra.valueSerde().serializer())) {
             for (int start = 0, train = 0; start < n; start += rows, train++) {
-                int count = Math.min(rows, n - start);
-                java.nio.ByteBuffer m = java.nio.ByteBuffer.allocate(count * points * 4)
-                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                List<String> ids = new java.util.ArrayList<>(count);
-                List<Instant> times = new java.util.ArrayList<>(count);
-                Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                for (int r = 0; r < count; r++) {
-                    ids.add(sample + "-" + (start + r));
-                    times.add(now);
-                    for (double v : mu) {
-                        m.putFloat((float) (v * (1 + NOISE * rnd.nextGaussian())));
-                    }
+                List<String> ids = new ArrayList<>();
+                for (int r = start; r < Math.min(start + rows, n); r++) {
+                    ids.add(sample + "-" + r);
                 }
-                m.flip();
-                SpectrumBatch b = SpectrumBatch.newBuilder().setBatchId(sample + "-train-" + train)
-                        .setSource(SourceIds.newBuilder().setFacility("x").setBeamline("bench")
-                                .setExperimentId("bench").setSampleId(sample).build())
-                        .setTrainId((long) train).setElement(file.element().orElseThrow())
-                        .setEdge(io.xasstream.schema.common.AbsorptionEdge.K)
-                        .setMode(io.xasstream.schema.common.MeasurementMode.TRANSMISSION)
-                        .setEnergy(new ExplicitEnergyAxis(energy)).setCount(count).setSpectrumIds(ids)
-                        .setAcquiredAt(times).setMu(m).build();
-                producer.send(new ProducerRecord<>(topics.spectra.name(), "bench/" + sample, b));
+                SpectrumBatch b = spectra.train(sample, train, ids, Instant.now().truncatedTo(ChronoUnit.MICROS), rnd);
+                producer.send(new ProducerRecord<>(bench.topics.spectra.name(), "bench/" + sample, b));
             }
             producer.flush();
         }
@@ -451,44 +444,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
         while (seen < n) {
             seen += consumer.poll(Duration.ofMillis(100)).count();
         }
-    }
-
-    /**
-     * Relative detector noise put on every streamed copy of the file: identical copies would compress ~4:1 and flatter
-     * Kafka compression (measured spectra: ~1.16:1, see KafkaClients).
-     */
-    private static final double NOISE = 1e-3;
-
-    /** A copy of the template with independent multiplicative noise on mu or on each raw channel. */
-    private static Spectrum noisy(Spectrum template, java.util.Random rnd) {
-        Spectrum s = Spectrum.newBuilder(template).build();
-        if (s.getMu() != null) {
-            s.setMu(noisy(s.getMu(), rnd));
-        }
-        var c = s.getChannels();
-        if (c != null) {
-            c.setI0(noisy(c.getI0(), rnd));
-            c.setItrans(noisy(c.getItrans(), rnd));
-            c.setIfluor(noisy(c.getIfluor(), rnd));
-            c.setIrefer(noisy(c.getIrefer(), rnd));
-        }
-        return s;
-    }
-
-    private static List<Double> noisy(List<Double> values, java.util.Random rnd) {
-        if (values == null) {
-            return null;
-        }
-        List<Double> out = new java.util.ArrayList<>(values.size());
-        for (double v : values) {
-            out.add(v * (1 + NOISE * rnd.nextGaussian()));
-        }
-        return out;
-    }
-
-    private Spectrum spectrum(SpectrumFile file, String sample) {
-        return SpectrumRecords.fromFile(file, new SpectrumRecords.Context("x", "bench", "bench", "bench", sample, null,
-                null, null, Instant.now().truncatedTo(ChronoUnit.MICROS), Map.of(), Map.of()));
     }
 
     private static KafkaConsumer<byte[], byte[]> resultsConsumer(Bench bench) {

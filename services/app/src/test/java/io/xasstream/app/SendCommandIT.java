@@ -3,8 +3,9 @@ package io.xasstream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.xasstream.common.config.XasConfig;
-import io.xasstream.common.topics.Topics;
+import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.topics.TopicAdmin;
+import io.xasstream.common.topics.Topics;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
 import io.xasstream.schema.common.AbsorptionEdge;
 import io.xasstream.schema.common.MeasurementMode;
@@ -115,7 +116,7 @@ class SendCommandIT {
     }
 
     private static List<ConsumerRecord<String, SpecificRecord>> readAll(int expected) {
-        var props = new io.xasstream.common.kafka.KafkaClients(config).consumer("it", "it-" + System.nanoTime());
+        var props = new KafkaClients(config).consumer("it", "it-" + System.nanoTime());
         try (var consumer = new KafkaConsumer<>(props, topics.spectra.keySerde().deserializer(),
                 topics.spectra.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topics.spectra.name()));

@@ -3,7 +3,7 @@ package io.xasstream.monitor;
 import io.xasstream.common.config.XasConfig;
 
 /**
- * What the monitor topology needs to know, resolved once from the configuration (tests build it directly).
+ * What the monitor topology needs to know, resolved once from the {@link MonitorSettings} (tests build it directly).
  *
  * @param windowCount    rolling statistics over the last N results of a sample
  * @param windowMs       rolling statistics over the results of the last T ms of acquisition time
@@ -17,11 +17,6 @@ import io.xasstream.common.config.XasConfig;
  */
 public record MonitorConfig(int windowCount, long windowMs, double threshold, double drift, int warmup,
                             int historySize, int alertsKept, double probabilityFloor) {
-    public static final int DEFAULT_WARMUP = 10;
-    public static final int DEFAULT_HISTORY = 10_000;
-    public static final int DEFAULT_ALERTS_KEPT = 1_000;
-    public static final double DEFAULT_PROBABILITY_FLOOR = 0.05;
-
     public MonitorConfig {
         if (windowCount < 1 || windowMs < 1 || warmup < 2 || alertsKept < 1) {
             throw new IllegalArgumentException("window count, window ms, alerts kept must be >= 1, warmup >= 2");
@@ -34,9 +29,10 @@ public record MonitorConfig(int windowCount, long windowMs, double threshold, do
     }
 
     public static MonitorConfig from(XasConfig config) {
-        return new MonitorConfig(config.get(XasConfig.MONITOR_WINDOW_COUNT), config.get(XasConfig.MONITOR_WINDOW_MS),
-                config.get(XasConfig.MONITOR_CUSUM_THRESHOLD), config.get(XasConfig.MONITOR_CUSUM_DRIFT),
-                DEFAULT_WARMUP, DEFAULT_HISTORY, DEFAULT_ALERTS_KEPT, DEFAULT_PROBABILITY_FLOOR);
+        return new MonitorConfig(config.get(MonitorSettings.WINDOW_COUNT), config.get(MonitorSettings.WINDOW_MS),
+                config.get(MonitorSettings.CUSUM_THRESHOLD), config.get(MonitorSettings.CUSUM_DRIFT),
+                config.get(MonitorSettings.WARMUP), config.get(MonitorSettings.HISTORY),
+                config.get(MonitorSettings.ALERTS_KEPT), config.get(MonitorSettings.PROBABILITY_FLOOR));
     }
 
     /** Defaults of every setting (as {@code XasConfig.defaults()}). */

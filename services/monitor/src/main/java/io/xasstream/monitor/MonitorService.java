@@ -17,11 +17,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -41,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MonitorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorService.class);
-    /** Alerts must reach read_committed consumers within 1 s of their result: commit often. */
-    static final long COMMIT_INTERVAL_MS = 100;
     public static final String READINESS_CHECK = "monitor";
 
     private final XasConfig config;
@@ -75,8 +76,7 @@ public final class MonitorService implements AutoCloseable {
         streams = new KafkaStreams(MonitorTopology.build(monitorConfig, topics), properties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("monitor stream thread failed; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                    .REPLACE_THREAD;
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         if (metrics != null) {
             KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
@@ -95,7 +95,7 @@ public final class MonitorService implements AutoCloseable {
             }
         }, monitorConfig);
         streams.start();
-        LOG.info("monitor started (application.id {}, results from {})", config.get(XasConfig.MONITOR_APPLICATION_ID),
+        LOG.info("monitor started (application.id {}, results from {})", config.get(MonitorSettings.APPLICATION_ID),
                 topics.results.name());
         return this;
     }
@@ -103,9 +103,9 @@ public final class MonitorService implements AutoCloseable {
     Properties properties() {
         Properties p = new Properties();
         p.putAll(new KafkaClients(config).common("monitor"));
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(XasConfig.MONITOR_APPLICATION_ID));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(MonitorSettings.APPLICATION_ID));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(COMMIT_INTERVAL_MS));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(config.get(MonitorSettings.COMMIT_INTERVAL_MS)));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, String.valueOf(config.get(XasConfig.TOPIC_REPLICATION)));
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
@@ -116,7 +116,7 @@ public final class MonitorService implements AutoCloseable {
     }
 
     private Path stateDir() {
-        String dir = config.get(XasConfig.MONITOR_STATE_DIR);
+        String dir = config.get(MonitorSettings.STATE_DIR);
         if (!dir.isBlank()) {
             return Path.of(dir);
         }
@@ -159,7 +159,7 @@ public final class MonitorService implements AutoCloseable {
     /** A verticle serving the query routes on monitor.http.port (interface management.host). */
     public MonitorHttpVerticle httpVerticle() {
         return new MonitorHttpVerticle(queries(), config.get(XasConfig.MANAGEMENT_HOST),
-                config.get(XasConfig.MONITOR_HTTP_PORT));
+                config.get(MonitorSettings.HTTP_PORT));
     }
 
     /** Stops Kafka Streams (commits, closes the stores; the state directory is kept unless it was temporary). */
@@ -170,9 +170,8 @@ public final class MonitorService implements AutoCloseable {
         }
         if (streams != null) {
             // leave the group: a restarted monitor gets its partitions at once, not after the session timeout
-            if (!streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
-                    .withGroupMembershipOperation(
-                            org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
+            if (!streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
                 LOG.warn("monitor did not stop within 30 s");
             }
             streams = null;
@@ -185,7 +184,7 @@ public final class MonitorService implements AutoCloseable {
 
     private static void deleteRecursively(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {

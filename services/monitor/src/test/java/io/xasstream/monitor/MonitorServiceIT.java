@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,8 +165,8 @@ class MonitorServiceIT {
     }
 
     private static <V> KafkaConsumer<String, V> consumer(String topic,
-                                                         org.apache.kafka.common.serialization.Deserializer<String> k,
-                                                         org.apache.kafka.common.serialization.Deserializer<V> v) {
+                                                         Deserializer<String> k,
+                                                         Deserializer<V> v) {
         KafkaConsumer<String, V> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                 "isolation.level", "read_committed", "enable.auto.commit", "false"), k, v);
         List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -199,7 +201,7 @@ class MonitorServiceIT {
         return out;
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+    private static void awaitTrue(BooleanSupplier condition, String what)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {

@@ -14,9 +14,11 @@ import io.xasstream.schema.result.OodEstimate;
 import io.xasstream.schema.result.ScalarEstimate;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.function.Function;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -117,7 +119,7 @@ class MonitorTopologyTest {
         start(MonitorConfig.defaults());
         SyntheticResults cu = new SyntheticResults("exp-7", "cuo-pdf-ood", 11);
         cu.oodRate = 0;
-        java.util.Random garbage = new java.util.Random(5);
+        Random garbage = new Random(5);
         int change = 150;
         for (int i = 0; i < 300; i++) {
             boolean reduced = i >= change;
@@ -170,7 +172,7 @@ class MonitorTopologyTest {
         start(MonitorConfig.defaults());
         SyntheticResults cu = new SyntheticResults("exp-7", "cuo-steady", 7);
         cu.periodMs = 100;
-        java.util.Random jitter = new java.util.Random(3);
+        Random jitter = new Random(3);
         for (int i = 0; i < 10_000; i++) {
             InferenceResult r = cu.result(i, 0, 0, 1, SyntheticResults.temperature(25 + jitter.nextGaussian() * 0.2));
             results.pipeInput(r.getKey(), r);
@@ -271,13 +273,13 @@ class MonitorTopologyTest {
             return;
         }
         WindowStats w = stats.orElseThrow(() -> new AssertionError("no " + name + " in " + s.getWindow()));
-        double mean = java.util.Arrays.stream(v).average().orElseThrow();
-        double var = java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, v.length - 1);
+        double mean = Arrays.stream(v).average().orElseThrow();
+        double var = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, v.length - 1);
         assertThat(w.getCount()).as(name).isEqualTo(v.length);
         assertThat(w.getMean()).as(name).isCloseTo(mean, within(1e-9));
         assertThat(w.getStd()).as(name).isCloseTo(Math.sqrt(var), within(1e-9));
-        assertThat(w.getMin()).as(name).isEqualTo(java.util.Arrays.stream(v).min().orElseThrow());
-        assertThat(w.getMax()).as(name).isEqualTo(java.util.Arrays.stream(v).max().orElseThrow());
+        assertThat(w.getMin()).as(name).isEqualTo(Arrays.stream(v).min().orElseThrow());
+        assertThat(w.getMax()).as(name).isEqualTo(Arrays.stream(v).max().orElseThrow());
     }
 
     @Test

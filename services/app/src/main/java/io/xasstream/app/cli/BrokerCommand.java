@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The embedded single-node KRaft broker on its own, in its own process: services, senders and benchmarks then
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
                 + "separately with -b HOST:PORT. A development cluster: one replica, no security.")
 public final class BrokerCommand implements Callable<Integer> {
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092",
             description = "Listener port on 127.0.0.1 (0: a free port). Default ${DEFAULT-VALUE}.")

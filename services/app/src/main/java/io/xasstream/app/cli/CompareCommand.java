@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Per-sample differences between two result topics (old vs new model), as a table or JSON. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
                 + "topics to their current end (committed records only), never joins a consumer group.")
 public final class CompareCommand implements Callable<Integer> {
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ConfigOptions config = new ConfigOptions();

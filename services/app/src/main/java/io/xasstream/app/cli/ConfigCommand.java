@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Lists every setting (name, type, default, environment variable, meaning) and the values in effect. */
 @Command(name = "config", mixinStandardHelpOptions = true,
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
                 + "in effect (secrets masked).")
 public final class ConfigCommand implements Callable<Integer> {
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ConfigOptions config = new ConfigOptions();

@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.xasstream.app.demo.DemoFeeder;
 import io.xasstream.app.demo.DemoSeries;
+import io.xasstream.app.demo.DemoSettings;
 import io.xasstream.app.platform.KafkaPlatform;
 import io.xasstream.app.platform.ServiceHost;
 import io.xasstream.app.platform.Services;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -26,7 +28,7 @@ import picocli.CommandLine.Spec;
                 + "the URLs; Ctrl-C stops everything cleanly.")
 public final class DemoCommand implements Callable<Integer> {
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandSpec spec;
 
     @Mixin
     ConfigOptions config = new ConfigOptions();
@@ -40,7 +42,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         XasConfig requested = config.load();
         List<DemoSeries> series = new ArrayList<>();
-        for (String name : requested.get(XasConfig.DEMO_SERIES).split(",")) {
+        for (String name : requested.get(DemoSettings.SERIES).split(",")) {
             if (!name.isBlank()) {
                 series.add(DemoSeries.load(name.trim()));
             }
@@ -54,8 +56,8 @@ public final class DemoCommand implements Callable<Integer> {
             XasConfig cfg = kafka.config();
             List<String> feeders = new ArrayList<>();
             for (DemoSeries s : series) {
-                feeders.add(host.deploy(new DemoFeeder(s, publisher, cfg.get(XasConfig.DEMO_RATE),
-                        cfg.get(XasConfig.DEMO_LOOP)), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)));
+                feeders.add(host.deploy(new DemoFeeder(s, publisher, cfg.get(DemoSettings.RATE),
+                        cfg.get(DemoSettings.LOOP)), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)));
             }
             String bootstrap = cfg.get(XasConfig.BOOTSTRAP_SERVERS);
             String mgmt = host.managementUrl(cfg);
@@ -70,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  operando state (HTTP)   : http://127.0.0.1:" + services.monitorPort() + "/samples");
             for (DemoSeries s : series) {
                 out.println("  streaming               : series '" + s.name() + "', " + s.spectra().size()
-                        + " spectra at " + cfg.get(XasConfig.DEMO_RATE) + "/s into " + kafka.topics().spectra.name());
+                        + " spectra at " + cfg.get(DemoSettings.RATE) + "/s into " + kafka.topics().spectra.name());
             }
             out.println("  results                 : ./xasstream tail -b " + bootstrap);
             out.println("  dead letters            : ./xasstream tail --topic rejected -b " + bootstrap);

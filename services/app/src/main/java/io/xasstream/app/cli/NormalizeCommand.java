@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xasstream.common.io.SpectrumFile;
 import io.xasstream.common.io.SpectrumFileException;
 import io.xasstream.common.io.SpectrumFileReader;
+import io.xasstream.core.ReasonCode;
 import io.xasstream.core.SpectrumRejectedException;
 import io.xasstream.core.edges.Edge;
 import io.xasstream.core.preprocess.EnergyGrid;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Normalises spectrum files as Larch's pre_edge does and prints E0, edge step, parameters and normalised mu. */
 @Command(name = "normalize", mixinStandardHelpOptions = true,
@@ -34,7 +36,7 @@ public final class NormalizeCommand implements Callable<Integer> {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Spectrum files (XDI or columns).")
     List<Path> files;
@@ -94,7 +96,7 @@ public final class NormalizeCommand implements Callable<Integer> {
             try {
                 SpectrumFile sf = SpectrumFileReader.read(file, asGiven);
                 String el = element != null ? element : sf.element().orElseThrow(() -> new SpectrumRejectedException(
-                        io.xasstream.core.ReasonCode.UNKNOWN_ELEMENT, "no element in the header; give --element"));
+                        ReasonCode.UNKNOWN_ELEMENT, "no element in the header; give --element"));
                 Edge ed = Edge.parse(edge != null ? edge : sf.edge().orElse("K"));
                 double[] ref = calibrate ? sf.referenceMu() : null;
                 if (calibrate && ref == null) {

@@ -8,6 +8,7 @@ import io.xasstream.common.io.SpectrumFileException;
 import io.xasstream.common.io.SpectrumFileReader;
 import io.xasstream.common.json.RecordJson;
 import io.xasstream.common.records.ModelTasks;
+import io.xasstream.inference.InferenceSettings;
 import io.xasstream.inference.model.ModelRegistry;
 import io.xasstream.inference.model.SessionSettings;
 import io.xasstream.inference.predict.Outcome;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Offline inference on spectrum files, no Kafka: the same preprocessing, models and result as the service. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
@@ -41,7 +43,7 @@ public final class PredictCommand implements Callable<Integer> {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ConfigOptions config = new ConfigOptions();
@@ -66,7 +68,7 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         XasConfig cfg = config.load();
-        Path manifest = cfg.path(XasConfig.MODELS_MANIFEST, System.getenv());
+        Path manifest = cfg.path(InferenceSettings.MODELS_MANIFEST, System.getenv());
         int failed = 0;
         try (ModelRegistry registry = ModelRegistry.load(manifest, SessionSettings.from(cfg))) {
             Predictor predictor = new Predictor(registry, Clock.systemUTC());

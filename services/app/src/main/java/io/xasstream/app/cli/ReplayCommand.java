@@ -1,18 +1,25 @@
 package io.xasstream.app.cli;
 
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.xasstream.app.platform.KafkaPlatform;
+import io.xasstream.app.platform.ServiceHost;
 import io.xasstream.common.config.XasConfig;
-import io.xasstream.common.metrics.XasMetrics;
+import io.xasstream.common.topics.Topics;
+import io.xasstream.inference.InferenceSettings;
 import io.xasstream.inference.service.Replay;
+import io.xasstream.inference.service.ReplayVerticle;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -23,7 +30,7 @@ import picocli.CommandLine.Spec;
                 + "never touched, and repeating the same replay adds nothing.")
 public final class ReplayCommand implements Callable<Integer> {
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandSpec spec;
 
     @Mixin
     ConfigOptions config = new ConfigOptions();
@@ -55,27 +62,44 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         XasConfig cfg = config.load();
-        String results = new io.xasstream.common.topics.Topics(cfg).results.name() + ".";
+        String results = new Topics(cfg).results.name() + ".";
         String version = output.startsWith(results) ? output.substring(results.length()) : output;
-        Path manifestFile = manifest != null ? manifest : cfg.path(XasConfig.MODELS_MANIFEST, System.getenv());
-        try (KafkaPlatform kafka = KafkaPlatform.connect(cfg); XasMetrics metrics = new XasMetrics("replay")) {
+        Path manifestFile = manifest != null ? manifest : cfg.path(InferenceSettings.MODELS_MANIFEST, System.getenv());
+        try (KafkaPlatform kafka = KafkaPlatform.connect(cfg);
+             ServiceHost host = ServiceHost.headless(kafka.config(), "replay")) {
             Replay.Plan plan = Replay.plan(kafka.config(), kafka.topics(), kafka.clients(), model, manifestFile,
                     version, Replay.Bound.parse(from), Replay.Bound.parse(until));
             out.printf("replay %s → %s (group %s): %d spectra%n", model, plan.output().name(), plan.groupId(),
                     plan.total());
             out.flush();
+            ReplayVerticle replay = new ReplayVerticle(kafka.config(), kafka.topics(), kafka.clients(),
+                    host.metrics(), plan);
+            String deployment = host.deploy(replay, new DeploymentOptions());
             long done;
             if (quiet || plan.total() == 0) {
-                done = Replay.run(kafka.config(), kafka.topics(), kafka.clients(), metrics, plan, n -> { });
+                done = await(replay, n -> { });
             } else {
                 try (ProgressBar bar = new ProgressBarBuilder().setTaskName("replay").setInitialMax(plan.total())
                         .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
                         .showSpeed().build()) {
-                    done = Replay.run(kafka.config(), kafka.topics(), kafka.clients(), metrics, plan, bar::stepTo);
+                    done = await(replay, bar::stepTo);
                 }
             }
+            host.undeploy(deployment);
             out.printf("replayed %d spectra into %s%n", done, plan.output().name());
         }
         return 0;
+    }
+
+    /** Waits for the replay's end, telling {@code progress} the spectra done four times a second. */
+    private static long await(ReplayVerticle replay, LongConsumer progress) throws Exception {
+        Future<Long> done = replay.done();
+        while (!done.isComplete()) {
+            Thread.sleep(250);
+            progress.accept(replay.answered());
+        }
+        long n = done.await();
+        progress.accept(n);
+        return n;
     }
 }

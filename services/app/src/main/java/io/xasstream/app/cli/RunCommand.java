@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Runs the services against an external Kafka cluster until stopped (SIGTERM / Ctrl-C). */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
                 + "topics.create=true. Stops cleanly on SIGTERM.")
 public final class RunCommand implements Callable<Integer> {
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ConfigOptions config = new ConfigOptions();

@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Publishes spectrum files (XDI or column text) to the spectra topic, one Spectrum record per file. */
 @Command(name = "send", mixinStandardHelpOptions = true,
@@ -40,7 +42,7 @@ public final class SendCommand implements Callable<Integer> {
     private static final List<String> EXTENSIONS = List.of(".xdi", ".dat", ".txt", ".xmu", ".nor");
 
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ConfigOptions config = new ConfigOptions();
@@ -153,7 +155,7 @@ public final class SendCommand implements Callable<Integer> {
             return null;
         }
         return new ProgressBarBuilder().setTaskName("send").setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(
                         System.err)).showSpeed().build();
     }
 

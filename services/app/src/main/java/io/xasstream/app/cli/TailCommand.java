@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Prints the records of a topic (results by default) as they arrive, as text or JSON lines. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
@@ -37,7 +38,7 @@ public final class TailCommand implements Callable<Integer> {
     enum From { EARLIEST, LATEST }
 
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ConfigOptions config = new ConfigOptions();
@@ -168,14 +169,14 @@ public final class TailCommand implements Callable<Integer> {
         }
     }
 
-    static final class WhichConverter implements picocli.CommandLine.ITypeConverter<Which> {
+    static final class WhichConverter implements CommandLine.ITypeConverter<Which> {
         @Override
         public Which convert(String value) {
             return Which.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }
 
-    static final class FromConverter implements picocli.CommandLine.ITypeConverter<From> {
+    static final class FromConverter implements CommandLine.ITypeConverter<From> {
         @Override
         public From convert(String value) {
             return From.valueOf(value.trim().toUpperCase(Locale.ROOT));

@@ -11,7 +11,6 @@ import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.management.ManagementServer;
 import io.xasstream.common.management.Readiness;
 import io.xasstream.common.metrics.XasMetrics;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,6 +24,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceHost.class);
+    /** Longest a verticle may take to start (loading and warming models) or to stop (inference commits first). */
+    private static final long DEPLOY_SECONDS = 600;
+    private static final long UNDEPLOY_SECONDS = 60;
 
     private final Vertx vertx;
     private final XasMetrics metrics;
@@ -32,27 +34,37 @@ public final class ServiceHost implements AutoCloseable {
     private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
     private final ManagementServer management;
 
-    private ServiceHost(XasConfig config, String service) {
+    private ServiceHost(XasConfig config, String service, boolean managed) {
         this.metrics = new XasMetrics(service);
         this.vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
                 .build();
-        this.management = new ManagementServer(config.get(XasConfig.MANAGEMENT_HOST),
+        this.management = managed ? new ManagementServer(config.get(XasConfig.MANAGEMENT_HOST),
                 config.get(XasConfig.MANAGEMENT_PORT), metrics, readiness, null,
-                () -> new JsonObject().put("service", service));
-        deploy(management, new DeploymentOptions());
+                () -> new JsonObject().put("service", service)) : null;
+        if (managed) {
+            deploy(management, new DeploymentOptions());
+        }
     }
 
     /** Creates Vert.x with metrics and starts the management server. */
     public static ServiceHost start(XasConfig config, String service) {
-        return new ServiceHost(config, service);
+        return new ServiceHost(config, service, true);
+    }
+
+    /**
+     * Vert.x with metrics but no management server: for a command that runs beside the services on one machine
+     * (a replay), which must not take their management port.
+     */
+    public static ServiceHost headless(XasConfig config, String service) {
+        return new ServiceHost(config, service, false);
     }
 
     /** Deploys a verticle and waits until it has started (its start failure is thrown here). */
     public String deploy(Deployable verticle, DeploymentOptions options) {
         try {
-            String id = vertx.deployVerticle(verticle, options).await(60, TimeUnit.SECONDS);
+            String id = vertx.deployVerticle(verticle, options).await(DEPLOY_SECONDS, TimeUnit.SECONDS);
             deployments.add(id);
             return id;
         } catch (Exception e) {
@@ -65,7 +77,7 @@ public final class ServiceHost implements AutoCloseable {
     public void undeploy(String id) {
         if (deployments.remove(id)) {
             try {
-                vertx.undeploy(id).await(30, TimeUnit.SECONDS);
+                vertx.undeploy(id).await(UNDEPLOY_SECONDS, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("undeploy of {} failed: {}", id, e.toString());
             }
@@ -86,13 +98,16 @@ public final class ServiceHost implements AutoCloseable {
 
     /** The management server, to add service routes such as /models. */
     public ManagementServer management() {
+        if (management == null) {
+            throw new IllegalStateException("this host has no management server");
+        }
         return management;
     }
 
     /** Base URL of the management server. */
     public String managementUrl(XasConfig config) {
         String host = config.get(XasConfig.MANAGEMENT_HOST);
-        return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + management.actualPort();
+        return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + management().actualPort();
     }
 
     @Override
@@ -101,7 +116,7 @@ public final class ServiceHost implements AutoCloseable {
         Collections.reverse(ids);
         for (String id : ids) {
             try {
-                vertx.undeploy(id).await(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+                vertx.undeploy(id).await(UNDEPLOY_SECONDS, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("undeploy of {} failed: {}", id, e.toString());
             }

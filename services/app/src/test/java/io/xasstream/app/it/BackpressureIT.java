@@ -6,8 +6,10 @@ import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.metrics.XasMetrics;
 import io.xasstream.common.topics.Topics;
+import io.xasstream.inference.InferenceSettings;
+import io.xasstream.inference.loop.InferenceLoop;
+import io.xasstream.inference.loop.LoopSettings;
 import io.xasstream.inference.model.ModelRegistry;
-import io.xasstream.inference.service.InferenceLoop;
 import io.xasstream.inference.service.PredictorHolder;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
 import io.xasstream.schema.result.InferenceResult;
@@ -41,7 +43,7 @@ class BackpressureIT {
             KafkaClients clients = new KafkaClients(config);
             // Given a model that takes 20 ms per run, far slower than the spectra arrive
             ModelRegistry registry = ModelRegistry.load(Spectra.repo("models/manifest.json"),
-                    config.get(XasConfig.EXECUTION_PROVIDER), 1);
+                    config.get(InferenceSettings.EXECUTION_PROVIDER), 1);
             PredictorHolder holder = new PredictorHolder(registry, Clock.systemUTC(), (model, batch, nanos) -> {
                 try {
                     Thread.sleep(20);
@@ -51,10 +53,11 @@ class BackpressureIT {
             });
             var consumer = clients.consumer("it-backpressure", "it-backpressure");
             consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(MAX_BATCH));
-            InferenceLoop loop = new InferenceLoop(new InferenceLoop.Settings(consumer,
-                    clients.transactionalProducer("it-backpressure", "it-backpressure"), topics.spectra,
-                    topics.results, topics.rejected, config.get(XasConfig.MAX_MESSAGE_BYTES), Duration.ofMillis(5),
-                    "it", "it-backpressure"), holder, metrics);
+            InferenceLoop loop = new InferenceLoop(LoopSettings.builder().consumer(consumer)
+                    .producer(clients.transactionalProducer("it-backpressure", "it-backpressure"))
+                    .input(topics.spectra).output(topics.results).rejected(topics.rejected)
+                    .maxMessageBytes(config.get(XasConfig.MAX_MESSAGE_BYTES)).maxWait(Duration.ofMillis(5))
+                    .service("it").role("it-backpressure").build(), holder, metrics);
             Thread t = new Thread(loop, "it-backpressure-poll");
             t.start();
             AtomicInteger maxInFlight = new AtomicInteger();

@@ -12,14 +12,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -41,8 +45,8 @@ class CrashRecoveryIT {
             try (var producer = new KafkaProducer<>(InferenceServiceITSupport.bulkProducer(config, "it"),
                     new ByteArraySerializer(), new ByteArraySerializer())) {
                 Spectrum template = Spectra.fe("t", "crash", "s");
-                List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sends =
-                        new java.util.ArrayList<>();
+                List<Future<RecordMetadata>> sends =
+                        new ArrayList<>();
                 for (int i = 0; i < SPECTRA; i++) {
                     template.setSpectrumId("spectrum-" + i);
                     template.getSource().setSampleId("s" + (i % 10));
@@ -93,7 +97,7 @@ class CrashRecoveryIT {
         Properties props = new KafkaClients(config).consumer("it-watch", null);
         try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             var partitions = consumer.partitionsFor(topics.results.name()).stream()
-                    .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (seen < target && System.currentTimeMillis() < deadline) {
@@ -114,10 +118,10 @@ class CrashRecoveryIT {
         Properties props = new KafkaClients(config).consumer("it-count", null);
         try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             var partitions = consumer.partitionsFor(topics.results.name()).stream()
-                    .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.currentTimeMillis() + 120_000;
             while (System.currentTimeMillis() < deadline && partitions.stream()
                     .anyMatch(tp -> consumer.position(tp) < end.get(tp))) {

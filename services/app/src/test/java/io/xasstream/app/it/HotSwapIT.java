@@ -3,6 +3,7 @@ package io.xasstream.app.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.json.JsonObject;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.management.Readiness;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -125,7 +127,7 @@ class HotSwapIT {
     }
 
     /** The live models as /models lists them. */
-    private static java.util.stream.Stream<io.vertx.core.json.JsonObject> servedModels(InferenceService service) {
-        return service.describeModels().getJsonArray("models").stream().map(o -> (io.vertx.core.json.JsonObject) o);
+    private static Stream<JsonObject> servedModels(InferenceService service) {
+        return service.describeModels().getJsonArray("models").stream().map(o -> (JsonObject) o);
     }
 }

@@ -13,6 +13,8 @@ import io.xasstream.kafka.embedded.EmbeddedKafka;
 import io.xasstream.schema.common.AbsorptionEdge;
 import io.xasstream.schema.common.SourceIds;
 import io.xasstream.schema.dlq.RejectedSpectrum;
+import io.xasstream.schema.model.ModelAction;
+import io.xasstream.schema.model.ModelAnnouncement;
 import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.spectrum.ExplicitEnergyAxis;
 import io.xasstream.schema.spectrum.RawChannels;
@@ -30,12 +32,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,10 +146,10 @@ class InferenceServiceIT {
         byte[] unknown = good.clone();
         unknown[5] ^= 0x5A; // same layout, a fingerprint no schema version has
         c.put("unknown-fingerprint", new Bad(unknown, "UNKNOWN_SCHEMA"));
-        c.put("result-on-spectra-topic", new Bad(SingleObjectCodec.of(io.xasstream.schema.model.ModelAnnouncement.class)
-                .encode("t", io.xasstream.schema.model.ModelAnnouncement.newBuilder().setModelId("m").setVersion("1")
+        c.put("result-on-spectra-topic", new Bad(SingleObjectCodec.of(ModelAnnouncement.class)
+                .encode("t", ModelAnnouncement.newBuilder().setModelId("m").setVersion("1")
                         .setTask("pdf").setElement("Fe").setEdge(AbsorptionEdge.K).setSha256("0").setUri("x")
-                        .setAction(io.xasstream.schema.model.ModelAction.ACTIVATE).setAnnouncedAt(Instant.now())
+                        .setAction(ModelAction.ACTIVATE).setAnnouncedAt(Instant.now())
                         .build()), "UNKNOWN_SCHEMA"));
         byte[] huge = new byte[10 * 1024 * 1024 + 17];
         System.arraycopy(good, 0, huge, 0, good.length);
@@ -263,10 +267,10 @@ class InferenceServiceIT {
         producer.send(new ProducerRecord<>(topics.spectra.name(), key.getBytes(StandardCharsets.UTF_8), value));
     }
 
-    static <T> List<T> readAll(String topic, int expected, java.util.function.Function<ConsumerRecord<byte[], byte[]>, T> f) {
+    static <T> List<T> readAll(String topic, int expected, Function<ConsumerRecord<byte[], byte[]>, T> f) {
         Properties p = new KafkaClients(config).consumer("it-read", "it-read-" + System.nanoTime());
-        try (var consumer = new KafkaConsumer<>(p, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+        try (var consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             List<T> out = new ArrayList<>();
             long deadline = System.currentTimeMillis() + 120_000;

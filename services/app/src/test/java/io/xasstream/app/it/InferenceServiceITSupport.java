@@ -3,12 +3,20 @@ package io.xasstream.app.it;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.topics.Topic;
+import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
+import io.xasstream.kafka.embedded.EmbeddedKafka;
 import io.xasstream.schema.result.InferenceResult;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -21,17 +29,17 @@ final class InferenceServiceITSupport {
      * The configuration of a test against an embedded broker: its address, the committed models on CPU, the given
      * overrides; the registry's topics are created.
      */
-    static XasConfig configure(io.xasstream.kafka.embedded.EmbeddedKafka kafka, String... overrides) {
-        java.util.Map<String, String> all = new java.util.LinkedHashMap<>();
+    static XasConfig configure(EmbeddedKafka kafka, String... overrides) {
+        Map<String, String> all = new LinkedHashMap<>();
         all.put("bootstrap.servers", kafka.bootstrapServers());
         all.put("models.manifest", Spectra.repo("models/manifest.json").toString());
         all.put("inference.execution-provider", "cpu");
         for (int i = 0; i + 1 < overrides.length; i += 2) {
             all.put(overrides[i], overrides[i + 1]);
         }
-        XasConfig config = XasConfig.load(null, java.util.Map.of(), all);
+        XasConfig config = XasConfig.load(null, Map.of(), all);
         try (var admin = new KafkaClients(config).admin()) {
-            io.xasstream.common.topics.TopicAdmin.ensure(admin, new Topics(config).all(), config);
+            TopicAdmin.ensure(admin, new Topics(config).all(), config);
         }
         return config;
     }
@@ -40,8 +48,8 @@ final class InferenceServiceITSupport {
      * Producer settings for bulk test input on a loaded 2-core machine: patient timeouts (a slow broker must not
      * expire batches) and one request in flight, so that a retry can never reorder or lose a record.
      */
-    static java.util.Properties bulkProducer(XasConfig config, String role) {
-        java.util.Properties p = new KafkaClients(config).producer(role);
+    static Properties bulkProducer(XasConfig config, String role) {
+        Properties p = new KafkaClients(config).producer(role);
         p.put("linger.ms", "20");
         p.put("batch.size", String.valueOf(1 << 20));
         p.put("max.in.flight.requests.per.connection", "1");
@@ -51,10 +59,10 @@ final class InferenceServiceITSupport {
     }
 
     /** Waits for every send and fails the test if any record was not written. */
-    static void awaitAll(List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sends)
+    static void awaitAll(List<Future<RecordMetadata>> sends)
             throws Exception {
         for (var f : sends) {
-            f.get(10, java.util.concurrent.TimeUnit.MINUTES);
+            f.get(10, TimeUnit.MINUTES);
         }
     }
 

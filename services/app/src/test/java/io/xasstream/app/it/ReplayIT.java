@@ -9,20 +9,24 @@ import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.management.Readiness;
 import io.xasstream.common.metrics.XasMetrics;
 import io.xasstream.common.topics.Topics;
+import io.xasstream.inference.InferenceSettings;
 import io.xasstream.inference.service.InferenceService;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
 import io.xasstream.schema.result.InferenceResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,8 +53,8 @@ class ReplayIT {
             try (var producer = new KafkaProducer<>(InferenceServiceITSupport.bulkProducer(config, "it"),
                     topics.spectra.keySerde().serializer(), topics.spectra.valueSerde().serializer())) {
                 var template = Spectra.feCompact("t", "archive", "s");
-                List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sends =
-                        new java.util.ArrayList<>();
+                List<Future<RecordMetadata>> sends =
+                        new ArrayList<>();
                 for (int i = 0; i < SPECTRA; i++) {
                     template.setSpectrumId("spectrum-" + i);
                     template.getSource().setSampleId("s" + (i % 16));
@@ -59,7 +63,7 @@ class ReplayIT {
                 }
                 InferenceServiceITSupport.awaitAll(sends);
             }
-            String liveGroup = config.get(XasConfig.INFERENCE_GROUP_ID);
+            String liveGroup = config.get(InferenceSettings.GROUP_ID);
             try (InferenceService live = InferenceService.start(config, topics, clients, metrics, new Readiness(),
                     InferenceService.Target.live(config, topics))) {
                 // When the archive is replayed through version 2 while the live service runs

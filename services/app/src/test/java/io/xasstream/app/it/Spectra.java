@@ -3,10 +3,14 @@ package io.xasstream.app.it;
 import io.xasstream.common.io.SpectrumFile;
 import io.xasstream.common.io.SpectrumFileReader;
 import io.xasstream.common.records.SpectrumRecords;
+import io.xasstream.schema.spectrum.ExplicitEnergyAxis;
+import io.xasstream.schema.spectrum.RegularEnergyAxis;
 import io.xasstream.schema.spectrum.Spectrum;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Valid spectra for integration tests, built from a committed fixture. */
@@ -27,9 +31,9 @@ public final class Spectra {
      */
     public static Spectrum feCompact(String id, String experiment, String sample) {
         Spectrum s = fe(id, experiment, sample);
-        java.util.List<Double> e = ((io.xasstream.schema.spectrum.ExplicitEnergyAxis) s.getEnergy()).getValuesEv();
+        List<Double> e = ((ExplicitEnergyAxis) s.getEnergy()).getValuesEv();
         var c = s.getChannels();
-        java.util.List<Double> mu = new java.util.ArrayList<>();
+        List<Double> mu = new ArrayList<>();
         int j = 0;
         for (int i = 0; i <= 200; i++) {
             double x = 7050 + i;
@@ -43,7 +47,7 @@ public final class Spectra {
         }
         s.setChannels(null);
         s.setMu(mu);
-        s.setEnergy(new io.xasstream.schema.spectrum.RegularEnergyAxis(7050.0, 1.0, 201));
+        s.setEnergy(new RegularEnergyAxis(7050.0, 1.0, 201));
         return s;
     }
 

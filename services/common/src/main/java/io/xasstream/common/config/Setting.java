@@ -1,5 +1,6 @@
 package io.xasstream.common.config;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -71,7 +72,7 @@ public final class Setting<T> {
 
     /** The config-file spelling of an enum constant: lower case with dashes. */
     public static String token(Enum<?> e) {
-        return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, String s) {
@@ -84,7 +85,7 @@ public final class Setting<T> {
     }
 
     private static Boolean parseBoolean(String s) {
-        String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+        String v = s.trim().toLowerCase(Locale.ROOT);
         if (v.equals("true") || v.equals("yes") || v.equals("1")) {
             return Boolean.TRUE;
         }
@@ -135,7 +136,7 @@ public final class Setting<T> {
 
     /** The environment variable that overrides this setting: XASSTREAM_ + name in upper case, dots and dashes as _. */
     public String envName() {
-        return "XASSTREAM_" + name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        return "XASSTREAM_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     @Override

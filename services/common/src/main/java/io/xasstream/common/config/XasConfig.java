@@ -1,22 +1,30 @@
 package io.xasstream.common.config;
 
+import io.xasstream.common.topics.TopicSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Every setting of xasstream, declared once; values come from defaults, then a YAML/properties file, then
+ * Every setting of xasstream, declared once (the common ones here, each module's in its {@link SettingsGroup});
+ * values come from defaults, then a YAML/properties file, then
  * {@code XASSTREAM_*} environment variables, then explicit overrides (command-line {@code --set}), last wins.
  *
  * <p>Keys under {@code kafka.client.} are passed to every Kafka client as they are (security, SASL, tuning);
@@ -63,75 +71,35 @@ public final class XasConfig {
     public static final Setting<Integer> MANAGEMENT_PORT = Setting.integer("management.port", 8081, 0, 65535,
             "Port of the management server; 0 picks a free port.");
 
-    // --- models / inference ---
-    public static final Setting<String> MODELS_MANIFEST = Setting.string("models.manifest", "models/manifest.json",
-            "Model manifest; a relative path is resolved against XASSTREAM_HOME (set by ./xasstream), else the "
-                    + "working directory.");
-    public static final Setting<ExecutionDevice> EXECUTION_PROVIDER = Setting.oneOf("inference.execution-provider",
-            ExecutionDevice.class, ExecutionDevice.AUTO, "ONNX Runtime execution provider: cpu, cuda, or auto "
-                    + "(CUDA when it loads, else CPU with one warning).");
-    public static final Setting<String> SHADOW_MANIFEST = Setting.string("inference.shadow-manifest", "",
-            "Manifest of a shadow model set run on the same spectra, its results to xas.results.shadow for comparison "
-                    + "(./xasstream compare xas.results xas.results.shadow); empty: no shadow.");
-    public static final Setting<Integer> INTRA_OP_THREADS = Setting.integer("inference.intra-op-threads", 0, 0, 256,
-            "ONNX Runtime threads per model session; 0 lets ONNX Runtime choose.");
-    public static final Setting<Integer> SESSIONS_PER_MODEL = Setting.integer("inference.sessions-per-model", 1, 1,
-            64, "ONNX Runtime sessions of each model on its device: a batch of at least 32 spectra per session is "
-                    + "split across them and run concurrently (on CPU, e.g. 2 sessions x 1 intra-op thread on 2 cores); "
-                    + "each session holds its own copy of the weights.");
-
-    public static final Setting<String> INFERENCE_GROUP_ID = Setting.string("inference.group-id",
-            "xasstream-inference", "Consumer group of the live inference service (replays use their own).");
-    public static final Setting<String> INFERENCE_TRANSACTIONAL_ID = Setting.string("inference.transactional-id",
-            "xasstream-inference-1", "Transactional id of this inference instance: unique per instance, stable "
-                    + "across its restarts (a restarted instance fences its zombie).");
-    public static final Setting<Integer> INFERENCE_MAX_BATCH = Setting.integer("inference.max-batch", 256, 1, 100_000,
-            "Most spectra in one ONNX run per model (and records per poll): a batch grows up to this while the "
-                    + "previous one is inferred; a full batch that must wait pauses the partitions.");
-    public static final Setting<Integer> INFERENCE_MAX_WAIT_MS = Setting.integer("inference.max-wait-ms", 5, 0, 60_000,
-            "Longest an idle poll waits for records; a spectrum never waits for a batch to fill, it goes to "
-                    + "inference as soon as the inference stage is free.");
-
-    // --- monitor (Kafka Streams) ---
-    public static final Setting<String> MONITOR_APPLICATION_ID = Setting.string("monitor.application-id",
-            "xasstream-monitor", "Kafka Streams application.id of the operando monitor (its consumer group and "
-                    + "changelog prefix).");
-    public static final Setting<String> MONITOR_STATE_DIR = Setting.string("monitor.state-dir", "",
-            "Kafka Streams state directory; empty: a temporary directory.");
-    public static final Setting<Integer> MONITOR_WINDOW_COUNT = Setting.integer("monitor.window.count", 20, 2, 100_000,
-            "Rolling statistics over the last N results of a sample.");
-    public static final Setting<Long> MONITOR_WINDOW_MS = Setting.longValue("monitor.window.duration-ms", 60_000L, 1L,
-            "Rolling statistics over the results of the last T milliseconds (acquisition time).");
-    public static final Setting<Double> MONITOR_CUSUM_THRESHOLD = Setting.decimal("monitor.cusum.threshold", 5.0, 0.0,
-            "Change-point decision threshold h (in standard deviations) of the CUSUM detector.");
-    public static final Setting<Double> MONITOR_CUSUM_DRIFT = Setting.decimal("monitor.cusum.drift", 0.5, 0.0,
-            "CUSUM allowance k (in standard deviations): shifts smaller than about 2k are ignored.");
-    public static final Setting<Integer> MONITOR_HTTP_PORT = Setting.integer("monitor.http.port", 8082, 0, 65535,
-            "Port of the monitor's query API (sample state, time series, alerts); 0 picks a free port.");
-
-    // --- demo ---
-    public static final Setting<String> DEMO_SERIES = Setting.string("demo.series", "fe-reduction,cu-reduction",
-            "Bundled synthetic operando series the demo streams in, comma-separated (fe-reduction, cu-reduction, "
-                    + "ni-cycling); each is one sample.");
-    public static final Setting<Double> DEMO_RATE = Setting.decimal("demo.rate", 2.0, 0.0,
-            "Spectra per second the demo publishes per series.");
-    public static final Setting<Boolean> DEMO_LOOP = Setting.bool("demo.loop", true,
-            "Start the series again (as a new experiment) when it ends.");
-
     /** Prefix of settings passed verbatim to every Kafka client. */
     public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
-    private static final List<Setting<?>> ALL = java.util.stream.Stream.of(List.<Setting<?>>of(
+    /** The settings every module shares; each module adds its own as a {@link SettingsGroup}. */
+    private static final List<Setting<?>> COMMON = Stream.of(List.<Setting<?>>of(
             BOOTSTRAP_SERVERS, EMBEDDED_DATA_DIR, EMBEDDED_PORT, CLIENT_ID_PREFIX,
             TOPIC_PARTITIONS, TOPIC_REPLICATION, TOPIC_CREATE, SPECTRA_RETENTION_MS, RESULTS_RETENTION_MS,
             SERDE_FORMAT, REGISTRY_URL, REGISTRY_AUTH, MAX_MESSAGE_BYTES,
-            MANAGEMENT_HOST, MANAGEMENT_PORT,
-            MODELS_MANIFEST, SHADOW_MANIFEST, EXECUTION_PROVIDER, INTRA_OP_THREADS, SESSIONS_PER_MODEL,
-            INFERENCE_GROUP_ID, INFERENCE_TRANSACTIONAL_ID, INFERENCE_MAX_BATCH, INFERENCE_MAX_WAIT_MS,
-            MONITOR_APPLICATION_ID, MONITOR_STATE_DIR, MONITOR_WINDOW_COUNT, MONITOR_WINDOW_MS,
-            MONITOR_CUSUM_THRESHOLD, MONITOR_CUSUM_DRIFT, MONITOR_HTTP_PORT,
-            DEMO_SERIES, DEMO_RATE, DEMO_LOOP),
-            io.xasstream.common.topics.TopicSettings.ALL).flatMap(List::stream).toList();
+            MANAGEMENT_HOST, MANAGEMENT_PORT), TopicSettings.ALL).flatMap(List::stream).toList();
+
+    /** Found once: the common settings, then every group on the class path by rank. */
+    private static final class Declared {
+        static final List<Setting<?>> ALL = discover();
+
+        private static List<Setting<?>> discover() {
+            List<SettingsGroup> groups = new ArrayList<>();
+            ServiceLoader.load(SettingsGroup.class, XasConfig.class.getClassLoader()).forEach(groups::add);
+            groups.sort(Comparator.comparingInt(SettingsGroup::rank).thenComparing(g -> g.getClass().getName()));
+            List<Setting<?>> all = new ArrayList<>(COMMON);
+            groups.forEach(g -> all.addAll(g.settings()));
+            Set<String> names = new HashSet<>();
+            for (Setting<?> s : all) {
+                if (!names.add(s.name())) {
+                    throw new IllegalStateException("setting " + s.name() + " is declared twice");
+                }
+            }
+            return List.copyOf(all);
+        }
+    }
 
     private final Map<Setting<?>, Object> values;
     private final Map<Setting<?>, String> origins;
@@ -143,9 +111,9 @@ public final class XasConfig {
         this.kafkaClient = kafkaClient;
     }
 
-    /** Every declared setting, in documentation order. */
+    /** Every declared setting, in documentation order: the common ones, then each module's group. */
     public static List<Setting<?>> settings() {
-        return ALL;
+        return Declared.ALL;
     }
 
     /** Defaults only. */
@@ -277,10 +245,10 @@ public final class XasConfig {
     }
 
     /** A path setting resolved against XASSTREAM_HOME when relative (the launcher sets it to the repository). */
-    public java.nio.file.Path path(Setting<String> setting, Map<String, String> env) {
-        java.nio.file.Path p = java.nio.file.Path.of(get(setting));
+    public Path path(Setting<String> setting, Map<String, String> env) {
+        Path p = Path.of(get(setting));
         String home = env.get("XASSTREAM_HOME");
-        return p.isAbsolute() || home == null || home.isBlank() ? p : java.nio.file.Path.of(home).resolve(p);
+        return p.isAbsolute() || home == null || home.isBlank() ? p : Path.of(home).resolve(p);
     }
 
     /** True when no external cluster is configured, i.e. the embedded broker must be started. */

@@ -3,6 +3,7 @@ package io.xasstream.common.io;
 import io.xasstream.core.SpectrumRejectedException;
 import io.xasstream.core.preprocess.MuFromChannels;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class SpectrumFileReader {
         List<String> lines;
         try {
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (MalformedInputException e) {
             try {
                 lines = Files.readAllLines(path, StandardCharsets.ISO_8859_1);
             } catch (IOException e2) {
@@ -79,25 +80,9 @@ public final class SpectrumFileReader {
                 continue;
             }
             if (line.startsWith("#") || line.startsWith(";") || line.startsWith("!")) {
-                if (!rows.isEmpty()) {
-                    continue; // trailing comments after data are harmless
-                }
-                Matcher m = HEADER_FIELD.matcher(line);
-                if (m.matches()) {
-                    String key = m.group(1) + "." + m.group(2);
-                    String value = stripPvSuffix(m.group(3));
-                    header.putIfAbsent(key, value);
-                    Matcher c = COLUMN_TAG.matcher(key);
-                    if (c.matches()) {
-                        columnTags.put(Integer.parseInt(c.group(1)), value);
-                    }
-                } else {
-                    String text = line.replaceFirst("^[#;!]+", "").trim();
-                    if (!text.isEmpty() && !text.startsWith("///") && !text.startsWith("---")
-                            && !XDI_FIRST.matcher(line).matches()) {
-                        lastLabelLine = List.of(text.split("\\s+"));
-                    }
-                }
+                // trailing comments after data are harmless
+                List<String> labels = rows.isEmpty() ? headerLine(line, header, columnTags) : null;
+                lastLabelLine = labels != null ? labels : lastLabelLine;
                 continue;
             }
             String[] tokens = line.split("[\\s,]+");
@@ -113,14 +98,8 @@ public final class SpectrumFileReader {
             if (width < 0) {
                 width = row.length;
                 firstDataLine = lineNo;
-                if (width < 2) {
-                    throw new SpectrumFileException(source, lineNo, "a spectrum needs at least two columns "
-                            + "(energy and mu), found one");
-                }
-            } else if (row.length != width) {
-                throw new SpectrumFileException(source, lineNo, "expected " + width + " columns as on line "
-                        + firstDataLine + ", found " + row.length);
             }
+            checkWidth(source, lineNo, row.length, width, firstDataLine);
             rows.add(row);
         }
         if (rows.isEmpty()) {
@@ -138,6 +117,73 @@ public final class SpectrumFileReader {
             }
         }
         return assemble(source, header, names, columns, columnTags);
+    }
+
+    /** mu as the file gives it, or derived from its channels as beamlines do; where it came from; the mode. */
+    private record MuColumn(double[] mu, String source, SpectrumFile.Mode mode) {
+    }
+
+    private static MuColumn mu(String source, List<String> names, double[][] columns, Map<String, Integer> index,
+                               Map<String, double[]> channels, int energyCol) throws SpectrumFileException {
+        Optional<String> direct = ColumnNames.MU_DIRECT.stream().filter(index::containsKey).findFirst();
+        if (direct.isPresent()) {
+            return new MuColumn(columns[index.get(direct.get())], names.get(index.get(direct.get())),
+                    direct.get().contains("fluor") ? SpectrumFile.Mode.FLUORESCENCE
+                            : direct.get().contains("trans") ? SpectrumFile.Mode.TRANSMISSION
+                            : SpectrumFile.Mode.UNKNOWN);
+        }
+        if (channels.containsKey(ColumnNames.I0) && channels.containsKey(ColumnNames.ITRANS)) {
+            return new MuColumn(derive(source, () -> MuFromChannels.transmission(channels.get(ColumnNames.I0),
+                    channels.get(ColumnNames.ITRANS))), "ln(" + names.get(index.get(ColumnNames.I0)) + "/"
+                    + names.get(index.get(ColumnNames.ITRANS)) + ")", SpectrumFile.Mode.TRANSMISSION);
+        }
+        if (channels.containsKey(ColumnNames.I0) && channels.containsKey(ColumnNames.IFLUOR)) {
+            return new MuColumn(derive(source, () -> MuFromChannels.fluorescence(channels.get(ColumnNames.I0),
+                    channels.get(ColumnNames.IFLUOR))), names.get(index.get(ColumnNames.IFLUOR)) + "/"
+                    + names.get(index.get(ColumnNames.I0)), SpectrumFile.Mode.FLUORESCENCE);
+        }
+        if (names.size() >= 2 && !index.containsKey(ColumnNames.I0)) {
+            int muCol = energyCol == 0 ? 1 : 0;
+            return new MuColumn(columns[muCol], "column " + (muCol + 1)
+                    + (names.get(muCol).isEmpty() ? "" : " (" + names.get(muCol) + ")"), SpectrumFile.Mode.UNKNOWN);
+        }
+        throw new SpectrumFileException(source, 0, "no mu column (mutrans, mufluor, normtrans ...) and no "
+                + "i0 with itrans/i1 or ifluor among columns " + names);
+    }
+
+    /** Every data row has the width of the first one, which holds at least energy and mu. */
+    private static void checkWidth(String source, int lineNo, int length, int width, int firstDataLine)
+            throws SpectrumFileException {
+        if (width < 2) {
+            throw new SpectrumFileException(source, lineNo, "a spectrum needs at least two columns "
+                    + "(energy and mu), found one");
+        }
+        if (length != width) {
+            throw new SpectrumFileException(source, lineNo, "expected " + width + " columns as on line "
+                    + firstDataLine + ", found " + length);
+        }
+    }
+
+    /** A comment line before the data: a header field (kept), or else possibly the column labels (returned). */
+    private static List<String> headerLine(String line, Map<String, String> header,
+                                           Map<Integer, String> columnTags) {
+        Matcher m = HEADER_FIELD.matcher(line);
+        if (m.matches()) {
+            String key = m.group(1) + "." + m.group(2);
+            String value = stripPvSuffix(m.group(3));
+            header.putIfAbsent(key, value);
+            Matcher c = COLUMN_TAG.matcher(key);
+            if (c.matches()) {
+                columnTags.put(Integer.parseInt(c.group(1)), value);
+            }
+            return null;
+        }
+        String text = line.replaceFirst("^[#;!]+", "").trim();
+        if (!text.isEmpty() && !text.startsWith("///") && !text.startsWith("---")
+                && !XDI_FIRST.matcher(line).matches()) {
+            return List.of(text.split("\\s+"));
+        }
+        return null;
     }
 
     private static SpectrumFile assemble(String source, Map<String, String> header, List<String> names,
@@ -163,34 +209,10 @@ public final class SpectrumFileReader {
             }
         }
 
-        double[] mu;
-        String muSource;
-        SpectrumFile.Mode mode;
-        Optional<String> direct = ColumnNames.MU_DIRECT.stream().filter(index::containsKey).findFirst();
-        if (direct.isPresent()) {
-            mu = columns[index.get(direct.get())];
-            muSource = names.get(index.get(direct.get()));
-            mode = direct.get().contains("fluor") ? SpectrumFile.Mode.FLUORESCENCE
-                    : direct.get().contains("trans") ? SpectrumFile.Mode.TRANSMISSION : SpectrumFile.Mode.UNKNOWN;
-        } else if (channels.containsKey(ColumnNames.I0) && channels.containsKey(ColumnNames.ITRANS)) {
-            mu = derive(source, () -> MuFromChannels.transmission(channels.get(ColumnNames.I0),
-                    channels.get(ColumnNames.ITRANS)));
-            muSource = "ln(" + names.get(index.get(ColumnNames.I0)) + "/" + names.get(index.get(ColumnNames.ITRANS)) + ")";
-            mode = SpectrumFile.Mode.TRANSMISSION;
-        } else if (channels.containsKey(ColumnNames.I0) && channels.containsKey(ColumnNames.IFLUOR)) {
-            mu = derive(source, () -> MuFromChannels.fluorescence(channels.get(ColumnNames.I0),
-                    channels.get(ColumnNames.IFLUOR)));
-            muSource = names.get(index.get(ColumnNames.IFLUOR)) + "/" + names.get(index.get(ColumnNames.I0));
-            mode = SpectrumFile.Mode.FLUORESCENCE;
-        } else if (names.size() >= 2 && !index.containsKey(ColumnNames.I0)) {
-            int muCol = energyCol == 0 ? 1 : 0;
-            mu = columns[muCol];
-            muSource = "column " + (muCol + 1) + (names.get(muCol).isEmpty() ? "" : " (" + names.get(muCol) + ")");
-            mode = SpectrumFile.Mode.UNKNOWN;
-        } else {
-            throw new SpectrumFileException(source, 0, "no mu column (mutrans, mufluor, normtrans ...) and no "
-                    + "i0 with itrans/i1 or ifluor among columns " + names);
-        }
+        MuColumn muColumn = mu(source, names, columns, index, channels, energyCol);
+        double[] mu = muColumn.mu();
+        String muSource = muColumn.source();
+        SpectrumFile.Mode mode = muColumn.mode();
 
         double[] referenceMu = null;
         if (index.containsKey(ColumnNames.MUREFER)) {

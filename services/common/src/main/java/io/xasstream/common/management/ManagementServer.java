@@ -1,11 +1,13 @@
 package io.xasstream.common.management;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.xasstream.common.metrics.XasMetrics;
 import java.util.function.Supplier;
@@ -71,7 +73,7 @@ public final class ManagementServer extends VerticleBase {
     }
 
     /** Adds a GET route (e.g. /models) once started; the handler runs on the event loop, so it must not block. */
-    public void get(String path, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
+    public void get(String path, Handler<RoutingContext> handler) {
         if (router == null) {
             throw new IllegalStateException("management server not started");
         }

@@ -2,10 +2,10 @@ package io.xasstream.common.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -16,10 +16,12 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.xasstream.core.ReasonCode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 
@@ -89,8 +91,8 @@ public final class XasMetrics implements AutoCloseable {
     }
 
     /** Batches taken from Kafka and not yet committed (at most one per pipeline stage plus the commit queue). */
-    public void inFlightBatches(String role, java.util.concurrent.atomic.AtomicInteger inFlight) {
-        io.micrometer.core.instrument.Gauge.builder("xas.inference.batches.in_flight", inFlight, Number::doubleValue)
+    public void inFlightBatches(String role, AtomicInteger inFlight) {
+        Gauge.builder("xas.inference.batches.in_flight", inFlight, Number::doubleValue)
                 .description("Batches between poll and commit").tag("role", role).register(registry);
     }
 

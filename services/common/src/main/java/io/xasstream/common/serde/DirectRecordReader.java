@@ -2,8 +2,10 @@ package io.xasstream.common.serde;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Conversion;
 import org.apache.avro.Conversions;
@@ -39,10 +41,10 @@ final class DirectRecordReader {
 
     /** True when the schema holds an array of double or float somewhere: the case this reader exists for. */
     static boolean worthwhile(Schema schema) {
-        return holdsNumericArray(schema, new java.util.HashSet<>());
+        return holdsNumericArray(schema, new HashSet<>());
     }
 
-    private static boolean holdsNumericArray(Schema s, java.util.Set<String> seen) {
+    private static boolean holdsNumericArray(Schema s, Set<String> seen) {
         return switch (s.getType()) {
             case ARRAY -> {
                 Schema.Type t = s.getElementType().getType();

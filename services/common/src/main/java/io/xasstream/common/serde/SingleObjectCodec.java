@@ -2,6 +2,7 @@ package io.xasstream.common.serde;
 
 import io.xasstream.core.ReasonCode;
 import io.xasstream.schema.SchemaHistory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -13,9 +14,9 @@ import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -102,7 +103,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Record
     }
 
     private static final class Scratch {
-        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         BinaryEncoder encoder;
     }
 

@@ -44,8 +44,8 @@ class XasConfigTest {
     void anInvalidValueNamesTheSettingAndTheRule() {
         assertThatThrownBy(() -> XasConfig.load(null, Map.of(), Map.of("topics.partitions", "0")))
                 .isInstanceOf(ConfigException.class).hasMessage("topics.partitions: 0 is not between 1 and 10000");
-        assertThatThrownBy(() -> XasConfig.load(null, Map.of(), Map.of("demo.rate", "fast")))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("demo.rate: cannot read 'fast'");
+        assertThatThrownBy(() -> XasConfig.load(null, Map.of(), Map.of("management.port", "eighty")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("management.port: cannot read 'eighty'");
     }
 
     @Test

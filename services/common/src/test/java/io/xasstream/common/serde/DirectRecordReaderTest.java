@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.xasstream.common.testdata.Records;
 import io.xasstream.core.ReasonCode;
 import io.xasstream.schema.SchemaHistory;
+import io.xasstream.schema.operando.Alert;
+import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.spectrum.ExplicitEnergyAxis;
 import io.xasstream.schema.spectrum.Spectrum;
 import java.io.ByteArrayOutputStream;
@@ -67,9 +69,9 @@ class DirectRecordReaderTest {
     @Test
     void onlySchemasWithNumericArraysAreReadDirectly() {
         assertThat(DirectRecordReader.worthwhile(Spectrum.getClassSchema())).isTrue();
-        assertThat(DirectRecordReader.worthwhile(io.xasstream.schema.result.InferenceResult.getClassSchema()))
+        assertThat(DirectRecordReader.worthwhile(InferenceResult.getClassSchema()))
                 .isTrue();
-        assertThat(DirectRecordReader.worthwhile(io.xasstream.schema.operando.Alert.getClassSchema())).isFalse();
+        assertThat(DirectRecordReader.worthwhile(Alert.getClassSchema())).isFalse();
     }
 
     @Test

@@ -43,62 +43,16 @@ public final class Normalizer {
         // Larch's preedge() works on remove_dups(energy); pre_edge() then flattens on the energy as given.
         double[] en = LarchIndex.removeDups(energy);
 
-        E0Source source = E0Source.FIXED;
-        double e0;
-        if (p.e0() == null || p.e0() < en[1] || p.e0() > en[n - 2]) {
-            int i = E0Finder.findIndex(en, mu);
-            if (i < 0) {
-                throw new SpectrumRejectedException(ReasonCode.EDGE_NOT_FOUND, "no rising edge in mu(E)");
-            }
-            e0 = en[i];
-            source = E0Source.DERIVATIVE_MAX;
-        } else {
-            e0 = p.e0();
-        }
-        int ie0 = LarchIndex.indexNearest(en, e0);
-        e0 = en[ie0];
-        double emin = en[0];
-        double emax = en[n - 1];
-
-        // --- ranges, in the order and with the rounding of Larch's preedge() ---
-        double pre1;
-        if (p.pre1() == null) {
-            // Larch skips the first energy point ("often bad")
-            pre1 = ie0 > 20 ? 5.0 * Math.rint((en[1] - e0) / 5.0) : 2.0 * Math.rint((en[1] - e0) / 2.0);
-        } else {
-            pre1 = p.pre1();
-        }
-        pre1 = Math.max(pre1, emin - e0);
-        double pre2 = p.pre2() == null ? 5.0 * Math.rint(pre1 / 15.0) : p.pre2();
-        if (pre1 > pre2) {
-            double t = pre1;
-            pre1 = pre2;
-            pre2 = t;
-        }
-        double norm2 = p.norm2() == null ? 5.0 * Math.rint((emax - e0) / 5.0) : p.norm2();
-        if (norm2 < 0) {
-            norm2 = emax - e0 - norm2; // sic, Larch 0.9.58
-        }
-        norm2 = Math.min(norm2, emax - e0);
-        double norm1 = p.norm1() == null ? Math.min(150.0, 5.0 * Math.rint(norm2 / 15.0)) : p.norm1();
-        if (norm1 > norm2) {
-            double t = norm1;
-            norm1 = norm2;
-            norm2 = t;
-        }
-        int nnorm;
-        if (p.nnorm() == null) {
-            nnorm = 2;
-            if (norm2 - norm1 < 350) {
-                nnorm = 1;
-            }
-            if (norm2 - norm1 < 50) {
-                nnorm = 0;
-            }
-        } else {
-            nnorm = p.nnorm();
-        }
-        nnorm = Math.max(Math.min(nnorm, NormalizationParams.MAX_NNORM), 0);
+        boolean fixed = !(p.e0() == null || p.e0() < en[1] || p.e0() > en[n - 2]);
+        E0Source source = fixed ? E0Source.FIXED : E0Source.DERIVATIVE_MAX;
+        int ie0 = LarchIndex.indexNearest(en, fixed ? p.e0() : derivativeE0(en, mu));
+        double e0 = en[ie0];
+        Ranges r = Ranges.of(p, en, e0, ie0);
+        double pre1 = r.pre1();
+        double pre2 = r.pre2();
+        double norm1 = r.norm1();
+        double norm2 = r.norm2();
+        int nnorm = r.nnorm();
         int nvict = p.nvict();
 
         // --- pre-edge line through mu*E^nvict over [p1, p2) ---
@@ -170,6 +124,62 @@ public final class Normalizer {
         NormalizationParams resolved =
                 new NormalizationParams(e0, step, pre1, pre2, norm1, norm2, nnorm, nvict, p.makeFlat());
         return new NormalizationResult(e0, ie0, source, step, resolved, pre, post, flatCurve, norm, flat);
+    }
+
+    /** E0 at the maximum of the derivative (Larch's find_e0). */
+    private static double derivativeE0(double[] en, double[] mu) throws SpectrumRejectedException {
+        int i = E0Finder.findIndex(en, mu);
+        if (i < 0) {
+            throw new SpectrumRejectedException(ReasonCode.EDGE_NOT_FOUND, "no rising edge in mu(E)");
+        }
+        return en[i];
+    }
+
+    /** Fit ranges relative to E0 and the post-edge degree, in the order and with the rounding of Larch's preedge(). */
+    private record Ranges(double pre1, double pre2, double norm1, double norm2, int nnorm) {
+        static Ranges of(NormalizationParams p, double[] en, double e0, int ie0) {
+            double emin = en[0];
+            double emax = en[en.length - 1];
+            double pre1;
+            if (p.pre1() == null) {
+                // Larch skips the first energy point ("often bad")
+                pre1 = ie0 > 20 ? 5.0 * Math.rint((en[1] - e0) / 5.0) : 2.0 * Math.rint((en[1] - e0) / 2.0);
+            } else {
+                pre1 = p.pre1();
+            }
+            pre1 = Math.max(pre1, emin - e0);
+            double pre2 = p.pre2() == null ? 5.0 * Math.rint(pre1 / 15.0) : p.pre2();
+            if (pre1 > pre2) {
+                double t = pre1;
+                pre1 = pre2;
+                pre2 = t;
+            }
+            double norm2 = p.norm2() == null ? 5.0 * Math.rint((emax - e0) / 5.0) : p.norm2();
+            if (norm2 < 0) {
+                norm2 = emax - e0 - norm2; // sic, Larch 0.9.58
+            }
+            norm2 = Math.min(norm2, emax - e0);
+            double norm1 = p.norm1() == null ? Math.min(150.0, 5.0 * Math.rint(norm2 / 15.0)) : p.norm1();
+            if (norm1 > norm2) {
+                double t = norm1;
+                norm1 = norm2;
+                norm2 = t;
+            }
+            int nnorm;
+            if (p.nnorm() == null) {
+                nnorm = 2;
+                if (norm2 - norm1 < 350) {
+                    nnorm = 1;
+                }
+                if (norm2 - norm1 < 50) {
+                    nnorm = 0;
+                }
+            } else {
+                nnorm = p.nnorm();
+            }
+            nnorm = Math.max(Math.min(nnorm, NormalizationParams.MAX_NNORM), 0);
+            return new Ranges(pre1, pre2, norm1, norm2, nnorm);
+        }
     }
 
     private static double preCurve(Polynomial pre, int nvict, double e) {

@@ -1,10 +1,10 @@
 package io.xasstream.core.preprocess;
 
-import org.junit.jupiter.api.Test;
-
+import io.xasstream.core.edges.Edge;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +33,7 @@ class LarchAgreementFixturesTest {
                 continue; // FDMNES text output carries no element
             }
             PreprocessedSpectrum p = Preprocessor.preprocess(v.energy(), v.mu(), v.element(),
-                    io.xasstream.core.edges.Edge.parse(v.edge()), PreprocessingSpec.defaults(null));
+                    Edge.parse(v.edge()), PreprocessingSpec.defaults(null));
             assertThat(p.normalization().e0()).as(v.name()).isEqualTo(v.e0());
         }
     }

@@ -3,6 +3,7 @@ package io.xasstream.core.preprocess;
 import io.xasstream.core.ReasonCode;
 import io.xasstream.core.SpectrumRejectedException;
 import io.xasstream.core.edges.Edge;
+import java.util.Arrays;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -126,7 +127,7 @@ class RejectionReasonsTest {
 
     @Test
     void lengthMismatch() {
-        double[] mu = java.util.Arrays.copyOf(feMu(), feMu().length - 1);
+        double[] mu = Arrays.copyOf(feMu(), feMu().length - 1);
         assertRejected(ReasonCode.LENGTH_MISMATCH, () -> run(feEnergy(), mu));
     }
 

@@ -10,6 +10,7 @@ import ai.onnxruntime.TensorInfo;
 import io.xasstream.core.preprocess.PreprocessingSpec;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,14 +76,14 @@ public final class LoadedModel implements AutoCloseable {
         }
         long[] shape = ((TensorInfo) inputs.get(entry.input().name()).getInfo()).getShape();
         if (shape.length != 2 || shape[1] != inputSize) {
-            throw new IllegalStateException(entry.ref() + ": input shape " + java.util.Arrays.toString(shape)
+            throw new IllegalStateException(entry.ref() + ": input shape " + Arrays.toString(shape)
                     + " does not match the grid of " + inputSize + " points");
         }
         if (edgeShift != null) {
             long[] es = ((TensorInfo) inputs.get(edgeShift.name()).getInfo()).getShape();
             if (es.length != 2 || es[1] != edgeShift.width()) {
                 throw new IllegalStateException(entry.ref() + ": input '" + edgeShift.name() + "' has shape "
-                        + java.util.Arrays.toString(es) + ", the manifest says [batch, " + edgeShift.width() + "]");
+                        + Arrays.toString(es) + ", the manifest says [batch, " + edgeShift.width() + "]");
             }
         }
         Set<String> outputs = session.getOutputNames();

@@ -2,6 +2,7 @@ package io.xasstream.inference.model;
 
 import io.xasstream.common.config.ExecutionDevice;
 import io.xasstream.common.config.XasConfig;
+import io.xasstream.inference.InferenceSettings;
 
 /**
  * How models are placed: the execution provider, ONNX Runtime threads per session, and sessions per model (a large
@@ -27,7 +28,7 @@ public record SessionSettings(ExecutionDevice device, int intraOpThreads, int se
     }
 
     public static SessionSettings from(XasConfig cfg) {
-        return new SessionSettings(cfg.get(XasConfig.EXECUTION_PROVIDER), cfg.get(XasConfig.INTRA_OP_THREADS),
-                cfg.get(XasConfig.SESSIONS_PER_MODEL));
+        return new SessionSettings(cfg.get(InferenceSettings.EXECUTION_PROVIDER),
+                cfg.get(InferenceSettings.INTRA_OP_THREADS), cfg.get(InferenceSettings.SESSIONS_PER_MODEL));
     }
 }

@@ -1,22 +1,29 @@
 package io.xasstream.inference.service;
 
+import io.xasstream.inference.loop.ModelSet;
+import io.xasstream.inference.loop.ModelSource;
 import io.xasstream.inference.model.ModelRegistry;
 import io.xasstream.inference.predict.Predictor;
 import java.time.Clock;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The live model set: a batch takes the current predictor once, so a hot swap (load and warm, then switch) never
  * splits a batch between versions and leaves no gap.
  */
-public final class PredictorHolder implements AutoCloseable {
+public final class PredictorHolder implements ModelSource, AutoCloseable {
     private final AtomicReference<Current> current;
     private final Clock clock;
     private final Predictor.RunListener listener;
-    private final java.util.Queue<ModelRegistry> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<ModelRegistry> retired = new ConcurrentLinkedQueue<>();
 
-    /** A registry and the predictor over it. */
-    public record Current(ModelRegistry registry, Predictor predictor) {
+    /** A registry, the predictor over it, and that predictor as the loop sees it. */
+    public record Current(ModelRegistry registry, Predictor predictor, ModelSet modelSet) {
+        Current(ModelRegistry registry, Predictor predictor) {
+            this(registry, predictor, new PredictorModelSet(predictor));
+        }
     }
 
     public PredictorHolder(ModelRegistry registry, Clock clock) {
@@ -34,6 +41,11 @@ public final class PredictorHolder implements AutoCloseable {
         return current.get();
     }
 
+    @Override
+    public ModelSet modelSet() {
+        return current.get().modelSet();
+    }
+
     /**
      * Switches to an already loaded and warmed registry. The previous one is retired: the inference loop closes it
      * between batches ({@link #closeRetired()}), when no batch can still be using it.
@@ -43,6 +55,7 @@ public final class PredictorHolder implements AutoCloseable {
     }
 
     /** Closes registries replaced by a swap; called by the loop between batches. */
+    @Override
     public void closeRetired() {
         for (ModelRegistry r = retired.poll(); r != null; r = retired.poll()) {
             r.close();

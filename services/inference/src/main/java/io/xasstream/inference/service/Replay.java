@@ -6,6 +6,10 @@ import io.xasstream.common.metrics.XasMetrics;
 import io.xasstream.common.topics.Topic;
 import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
+import io.xasstream.inference.InferenceSettings;
+import io.xasstream.inference.loop.Bounds;
+import io.xasstream.inference.loop.InferenceLoop;
+import io.xasstream.inference.loop.LoopSettings;
 import io.xasstream.inference.model.ModelRegistry;
 import io.xasstream.inference.model.SessionSettings;
 import io.xasstream.schema.result.InferenceResult;
@@ -18,14 +22,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
@@ -108,46 +111,80 @@ public final class Replay {
     }
 
     /**
-     * Runs the plan to its end; {@code progress} gets the number of spectra done (answered or dead-lettered).
+     * Loads the chosen model version and starts the loop to the plan's end, on its own threads.
      *
      * @throws IOException when the manifest does not hold the chosen model or cannot be loaded
      */
-    public static long run(XasConfig cfg, Topics topics, KafkaClients clients, XasMetrics metrics, Plan plan,
-                           LongConsumer progress) throws IOException, InterruptedException {
+    public static Running start(XasConfig cfg, Topics topics, KafkaClients clients, XasMetrics metrics, Plan plan)
+            throws IOException {
         ModelRegistry registry = ModelRegistry.load(plan.manifest(), SessionSettings.from(cfg));
         if (registry.models().stream().noneMatch(m -> m.entry().ref().equals(plan.modelRef()))) {
             registry.close();
             throw new IOException(plan.manifest() + " holds no model " + plan.modelRef() + " (it has "
                     + registry.models().stream().map(m -> m.entry().ref()).toList() + ")");
         }
-        if (plan.total() == 0) {
-            registry.close();
-            return 0;
-        }
         PredictorHolder holder = new PredictorHolder(registry, Clock.systemUTC(), InferenceService.runTimer(metrics));
+        if (plan.total() == 0) {
+            return new Running(null, holder);
+        }
         Properties consumer = clients.consumer("replay", plan.groupId());
-        consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(cfg.get(XasConfig.INFERENCE_MAX_BATCH)));
-        Properties producer = clients.transactionalProducer("replay", plan.groupId());
-        InferenceLoop loop = new InferenceLoop(new InferenceLoop.Settings(consumer, producer, topics.spectra,
-                plan.output(), topics.rejected, cfg.get(XasConfig.MAX_MESSAGE_BYTES), Duration.ofMillis(50),
-                "replay", "replay", plan.until(), null), holder, metrics);
-        Thread t = new Thread(loop, "replay-poll");
-        t.start();
-        try {
-            while (t.isAlive()) {
-                t.join(250);
-                progress.accept(loop.answered());
+        consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(cfg.get(InferenceSettings.MAX_BATCH)));
+        LoopSettings settings = LoopSettings.builder().consumer(consumer)
+                .producer(clients.transactionalProducer("replay", plan.groupId())).input(topics.spectra)
+                .output(plan.output()).rejected(topics.rejected).maxMessageBytes(cfg.get(XasConfig.MAX_MESSAGE_BYTES))
+                .maxWait(Duration.ofMillis(50)).role("replay").bounds(Bounds.until(plan.until())).build();
+        return new Running(new InferenceLoop(settings, holder, metrics), holder);
+    }
+
+    /** A replay under way: its loop on a thread of its own, ending at the plan's end. */
+    public static final class Running implements AutoCloseable {
+        private final InferenceLoop loop;
+        private final PredictorHolder holder;
+        private final CompletableFuture<Long> end = new CompletableFuture<>();
+        private final Thread thread;
+
+        private Running(InferenceLoop loop, PredictorHolder holder) {
+            this.loop = loop;
+            this.holder = holder;
+            if (loop == null) {
+                thread = null;
+                end.complete(0L); // nothing to replay
+                return;
             }
-        } finally {
-            if (t.isAlive()) {
-                loop.stop();
+            thread = new Thread(() -> {
+                loop.run();
+                if (loop.finished()) {
+                    end.complete(loop.answered());
+                } else {
+                    end.completeExceptionally(new IOException("replay stopped before its end: " + loop.failure()));
+                }
+            }, "replay-poll");
+            thread.start();
+        }
+
+        /** Completes with the spectra answered once the plan's end is reached; fails when the loop stopped before. */
+        public CompletableFuture<Long> end() {
+            return end;
+        }
+
+        public long answered() {
+            return loop == null ? 0 : loop.answered();
+        }
+
+        /** Stops the loop if it still runs (within its stop budget) and closes the models. */
+        @Override
+        public void close() {
+            try {
+                if (thread != null && thread.isAlive()) {
+                    loop.stop();
+                    thread.join(1_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                holder.close();
             }
-            holder.close();
         }
-        if (!loop.finished()) {
-            throw new IOException("replay stopped before its end: " + loop.failure());
-        }
-        return loop.answered();
     }
 
     private static Map<TopicPartition, Long> bound(Admin admin, List<TopicPartition> partitions, Bound b,

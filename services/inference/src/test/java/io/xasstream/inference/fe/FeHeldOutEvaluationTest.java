@@ -23,8 +23,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -92,39 +94,13 @@ class FeHeldOutEvaluationTest {
                 conf[i] = c.getProbabilities().stream().mapToDouble(Float::doubleValue).max().orElse(0);
             }
 
-            // k-nearest-neighbour baseline on the same model inputs (Java preprocessing), k from the manifest; it
-            // searches all 4,079 training pairs (the Python pipeline's baseline searches its training split without
-            // the validation part, so this one is a little stronger)
-            // k of each task as chosen on validation by the training pipeline (manifest metrics.knnHeldout.k)
-            var knnK = pdfModel.entry().metrics().path("knnHeldout").path("k");
-            int kPdf = knnK.path("pdf").asInt();
-            int kDist = knnK.path("distance").asInt();
-            int kCn = registry.byId("fe-k-cn").orElseThrow().entry().metrics().path("knnHeldout")
-                    .path("k").asInt();
-            assertThat(List.of(kPdf, kDist, kCn)).as("k from the manifest").allMatch(k -> k > 0);
-            double[][] xtr = new double[train.size()][];
-            StructureLabels.Labels[] ltr = new StructureLabels.Labels[train.size()];
-            for (int i = 0; i < train.size(); i++) {
-                xtr[i] = input(pdfModel, train.get(i).xanes(), train.get(i).name());
-                ltr[i] = StructureLabels.fromXyz(train.get(i).xyz());
-            }
-            double[][] knnY = new double[n][];
-            double[] knnDist = new double[n];
-            int[] knnCn = new int[n];
-            for (int i = 0; i < n; i++) {
-                int[] nb = nearest(xtr, input(pdfModel, test.get(i).xanes(), test.get(i).name()),
-                        Math.max(kPdf, Math.max(kDist, kCn)));
-                knnY[i] = new double[StructureLabels.N_G2];
-                for (int j = 0; j < kPdf; j++) {
-                    for (int k = 0; k < StructureLabels.N_G2; k++) {
-                        knnY[i][k] += ltr[nb[j]].g2()[k] / kPdf;
-                    }
-                }
-                for (int j = 0; j < kDist; j++) {
-                    knnDist[i] += ltr[nb[j]].distance() / kDist;
-                }
-                knnCn[i] = vote(ltr, nb, kCn);
-            }
+            Knn knn = knn(registry, pdfModel, train, test);
+            double[][] knnY = knn.y();
+            double[] knnDist = knn.distance();
+            int[] knnCn = knn.cn();
+            int kPdf = knn.kPdf();
+            int kDist = knn.kDist();
+            int kCn = knn.kCn();
 
             double[] errA = new double[n];
             double[] errB = new double[n];
@@ -178,15 +154,64 @@ class FeHeldOutEvaluationTest {
             assertThat(coverage).as("G2 2-sigma coverage").isBetween(0.90, 0.98);
             assertThat(distCoverage).as("distance 2-sigma coverage").isBetween(0.90, 0.98);
             assertThat(ece).as("CN ECE").isLessThanOrEqualTo(0.05);
-            var heldPdf = pdfModel.entry().metrics().path("heldout");
-            var heldCn = registry.byId("fe-k-cn").orElseThrow().entry().metrics().path("heldout");
-            assertThat(median(errA)).as("PDF error (a) as the training pipeline measured it")
-                    .isCloseTo(heldPdf.path("pdfErrorA").path("median").asDouble(), within(0.5));
-            assertThat(maeModel).as("distance MAE as the training pipeline measured it")
-                    .isCloseTo(heldPdf.path("distanceMae").asDouble(), within(0.002));
-            assertThat(exact).as("CN exact as the training pipeline measured it")
-                    .isCloseTo(heldCn.path("exact").asDouble(), within(0.02));
+            assertReproducesThePipeline(registry, pdfModel, median(errA), maeModel, exact);
         }
+    }
+
+    /** The Java serving path measures what the training pipeline measured (the manifest's held-out metrics). */
+    private static void assertReproducesThePipeline(ModelRegistry registry, LoadedModel pdfModel, double medianErrA,
+                                                    double maeModel, double exact) {
+        var heldPdf = pdfModel.entry().metrics().path("heldout");
+        var heldCn = registry.byId("fe-k-cn").orElseThrow().entry().metrics().path("heldout");
+        assertThat(medianErrA).as("PDF error (a) as the training pipeline measured it")
+                .isCloseTo(heldPdf.path("pdfErrorA").path("median").asDouble(), within(0.5));
+        assertThat(maeModel).as("distance MAE as the training pipeline measured it")
+                .isCloseTo(heldPdf.path("distanceMae").asDouble(), within(0.002));
+        assertThat(exact).as("CN exact as the training pipeline measured it")
+                .isCloseTo(heldCn.path("exact").asDouble(), within(0.02));
+    }
+
+    /** The k-nearest-neighbour answers of the test pairs and the k of each task. */
+    private record Knn(double[][] y, double[] distance, int[] cn, int kPdf, int kDist, int kCn) {
+    }
+
+    private static Knn knn(ModelRegistry registry, LoadedModel pdfModel, List<Pair> train, List<Pair> test)
+            throws Exception {
+        // k-nearest-neighbour baseline on the same model inputs (Java preprocessing), k from the manifest; it
+        // searches all 4,079 training pairs (the Python pipeline's baseline searches its training split without
+        // the validation part, so this one is a little stronger)
+        // k of each task as chosen on validation by the training pipeline (manifest metrics.knnHeldout.k)
+        var knnK = pdfModel.entry().metrics().path("knnHeldout").path("k");
+        int kPdf = knnK.path("pdf").asInt();
+        int kDist = knnK.path("distance").asInt();
+        int kCn = registry.byId("fe-k-cn").orElseThrow().entry().metrics().path("knnHeldout")
+                .path("k").asInt();
+        assertThat(List.of(kPdf, kDist, kCn)).as("k from the manifest").allMatch(k -> k > 0);
+        double[][] xtr = new double[train.size()][];
+        StructureLabels.Labels[] ltr = new StructureLabels.Labels[train.size()];
+        for (int i = 0; i < train.size(); i++) {
+            xtr[i] = input(pdfModel, train.get(i).xanes(), train.get(i).name());
+            ltr[i] = StructureLabels.fromXyz(train.get(i).xyz());
+        }
+        int n = test.size();
+        double[][] knnY = new double[n][];
+        double[] knnDist = new double[n];
+        int[] knnCn = new int[n];
+        for (int i = 0; i < n; i++) {
+            int[] nb = nearest(xtr, input(pdfModel, test.get(i).xanes(), test.get(i).name()),
+                    Math.max(kPdf, Math.max(kDist, kCn)));
+            knnY[i] = new double[StructureLabels.N_G2];
+            for (int j = 0; j < kPdf; j++) {
+                for (int k = 0; k < StructureLabels.N_G2; k++) {
+                    knnY[i][k] += ltr[nb[j]].g2()[k] / kPdf;
+                }
+            }
+            for (int j = 0; j < kDist; j++) {
+                knnDist[i] += ltr[nb[j]].distance() / kDist;
+            }
+            knnCn[i] = vote(ltr, nb, kCn);
+        }
+        return new Knn(knnY, knnDist, knnCn, kPdf, kDist, kCn);
     }
 
     private static double[] input(LoadedModel model, Path file, String name) throws Exception {
@@ -215,7 +240,7 @@ class FeHeldOutEvaluationTest {
 
     /** Majority vote; ties go to the class of the nearer neighbour (as the Python baseline). */
     private static int vote(StructureLabels.Labels[] l, int[] nb, int k) {
-        java.util.Map<Integer, double[]> votes = new java.util.HashMap<>();
+        Map<Integer, double[]> votes = new HashMap<>();
         for (int j = 0; j < k; j++) {
             double[] v = votes.computeIfAbsent(l[nb[j]].cn(), c -> new double[1]);
             v[0] += 1 + 1e-3 / (1 + j);

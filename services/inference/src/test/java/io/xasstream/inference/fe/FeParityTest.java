@@ -16,6 +16,7 @@ import io.xasstream.inference.model.ManifestSpecs;
 import io.xasstream.inference.model.ModelManifest;
 import io.xasstream.inference.model.ModelRegistry;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +77,7 @@ class FeParityTest {
                 LoadedModel loaded = registry.models().stream().filter(m -> m.entry().id().equals(model.getKey()))
                         .findFirst().orElseThrow();
                 Map<String, float[][]> onnx = loaded.run(inputs);
-                Map<String, String> byGraphName = new java.util.HashMap<>();
+                Map<String, String> byGraphName = new HashMap<>();
                 loaded.entry().outputs().forEach((logical, graph) -> byGraphName.put(graph, logical));
                 var expected = model.getValue().fields();
                 while (expected.hasNext()) {

@@ -22,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -266,7 +268,7 @@ class M3dMeasuredSpectraTest {
 
     private static Map<String, String> csv(String[] header, String line) {
         // labels.csv quotes one sample name that holds a comma
-        List<String> cells = new java.util.ArrayList<>();
+        List<String> cells = new ArrayList<>();
         StringBuilder cell = new StringBuilder();
         boolean quoted = false;
         for (char c : line.toCharArray()) {
@@ -280,7 +282,7 @@ class M3dMeasuredSpectraTest {
             }
         }
         cells.add(cell.toString());
-        Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         for (int i = 0; i < header.length; i++) {
             out.put(header[i], i < cells.size() ? cells.get(i) : "");
         }

@@ -7,6 +7,7 @@ import io.xasstream.common.config.ExecutionDevice;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /** A batch split across several sessions of a model gives every row the answer one session gives it. */
@@ -40,7 +41,7 @@ class SessionsPerModelTest {
                         assertThat(a).hasSameSizeAs(e);
                         for (int k = 0; k < e.length; k++) {
                             assertThat(a[k]).as("%s %s row %d [%d]", id, output, r, k)
-                                    .isCloseTo(e[k], org.assertj.core.data.Offset.offset(1e-5f * (1 + Math.abs(e[k]))));
+                                    .isCloseTo(e[k], Offset.offset(1e-5f * (1 + Math.abs(e[k]))));
                         }
                     }
                 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -76,7 +77,7 @@ class EmbeddedKafkaIT {
         cp.put("isolation.level", "read_committed");
         try (var consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            List<String> values = new java.util.ArrayList<>();
+            List<String> values = new ArrayList<>();
             long deadline = System.currentTimeMillis() + 15_000;
             while (System.currentTimeMillis() < deadline) {
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));

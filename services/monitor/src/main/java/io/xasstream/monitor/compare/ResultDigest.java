@@ -3,6 +3,7 @@ package io.xasstream.monitor.compare;
 import io.xasstream.schema.result.ClassEstimate;
 import io.xasstream.schema.result.InferenceResult;
 import io.xasstream.schema.result.PdfEstimate;
+import java.util.Arrays;
 import java.util.List;
 
 /** What the comparison needs of one result, small enough to hold a whole topic's worth. */
@@ -36,7 +37,7 @@ record ResultDigest(String key, String spectrumId, String oxidation, double oxid
         if (a.pdfMean == null || b.pdfMean == null || a.pdfMean.length == 0 || b.pdfMean.length == 0) {
             return Double.NaN;
         }
-        boolean sameGrid = java.util.Arrays.equals(a.pdfR, b.pdfR) && a.pdfMean.length == b.pdfMean.length;
+        boolean sameGrid = Arrays.equals(a.pdfR, b.pdfR) && a.pdfMean.length == b.pdfMean.length;
         double sum = 0;
         int n = 0;
         for (int i = 0; i < a.pdfMean.length; i++) {

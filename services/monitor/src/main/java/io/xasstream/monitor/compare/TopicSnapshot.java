@@ -2,6 +2,7 @@ package io.xasstream.monitor.compare;
 
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.topics.Topic;
+import io.xasstream.schema.result.InferenceResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +54,8 @@ public final class TopicSnapshot {
     }
 
     /** Both topics read to their end into a comparison. */
-    public static ResultComparison compare(KafkaClients clients, Topic<String, io.xasstream.schema.result
-            .InferenceResult> a, Topic<String, io.xasstream.schema.result.InferenceResult> b) {
+    public static ResultComparison compare(KafkaClients clients, Topic<String, InferenceResult> a,
+                                           Topic<String, InferenceResult> b) {
         ResultComparison c = new ResultComparison(a.name(), b.name());
         read(clients, a, c::addA);
         read(clients, b, c::addB);

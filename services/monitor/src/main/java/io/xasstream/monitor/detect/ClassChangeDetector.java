@@ -1,8 +1,7 @@
 package io.xasstream.monitor.detect;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import io.xasstream.schema.monitor.StoredClassDetector;
+import io.xasstream.schema.monitor.StoredLevel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,13 +71,7 @@ public final class ClassChangeDetector {
         }
         double sigmaE = Double.isFinite(expectedStd) ? expectedStd : 0;
         if (baseline < 0) {
-            for (int c = 0; c < m; c++) {
-                warmSum[c] += probabilities.get(c);
-            }
-            base.add(expected, sigmaE);
-            if (++warmCount >= warmup) {
-                baseline = argmax(warmSum);
-            }
+            warmUp(probabilities, expected, sigmaE);
             return null;
         }
         int best = -1;
@@ -137,6 +130,17 @@ public final class ClassChangeDetector {
         return change;
     }
 
+    /** A result of the warm-up: the baseline is the class with the largest mean probability once it is over. */
+    private void warmUp(List<Float> probabilities, double expected, double sigmaE) {
+        for (int c = 0; c < probabilities.size(); c++) {
+            warmSum[c] += probabilities.get(c);
+        }
+        base.add(expected, sigmaE);
+        if (++warmCount >= warmup) {
+            baseline = argmax(warmSum);
+        }
+    }
+
     private void reset(List<String> labels) {
         int m = labels.size();
         classes = List.copyOf(labels);
@@ -174,37 +178,30 @@ public final class ClassChangeDetector {
         return best;
     }
 
-    public void write(DataOutput out) throws IOException {
-        out.writeInt(classes.size());
-        for (String c : classes) {
-            out.writeUTF(c);
-        }
-        out.writeInt(baseline);
-        out.writeInt(warmCount);
-        base.write(out);
+    public StoredClassDetector toStored() {
+        List<Double> warm = new ArrayList<>(classes.size());
+        List<Double> sums = new ArrayList<>(classes.size());
+        List<Long> starts = new ArrayList<>(classes.size());
+        List<StoredLevel> runs = new ArrayList<>(classes.size());
         for (int c = 0; c < classes.size(); c++) {
-            out.writeDouble(warmSum[c]);
-            out.writeDouble(cusum[c]);
-            out.writeLong(runStart[c]);
-            run[c].write(out);
+            warm.add(warmSum[c]);
+            sums.add(cusum[c]);
+            starts.add(runStart[c]);
+            runs.add(run[c].toStored());
         }
+        return new StoredClassDetector(classes, baseline, warmCount, base.toStored(), warm, sums, starts, runs);
     }
 
-    public void read(DataInput in) throws IOException {
-        int m = in.readInt();
-        List<String> labels = new ArrayList<>(m);
-        for (int c = 0; c < m; c++) {
-            labels.add(in.readUTF());
-        }
-        reset(labels);
-        baseline = in.readInt();
-        warmCount = in.readInt();
-        base.read(in);
-        for (int c = 0; c < m; c++) {
-            warmSum[c] = in.readDouble();
-            cusum[c] = in.readDouble();
-            runStart[c] = in.readLong();
-            run[c].read(in);
+    public void restore(StoredClassDetector s) {
+        reset(s.getClasses());
+        baseline = s.getBaseline();
+        warmCount = s.getWarmCount();
+        base.restore(s.getBase());
+        for (int c = 0; c < classes.size(); c++) {
+            warmSum[c] = s.getWarmSum().get(c);
+            cusum[c] = s.getCusum().get(c);
+            runStart[c] = s.getRunStart().get(c);
+            run[c].restore(s.getRun().get(c));
         }
     }
 }

@@ -1,8 +1,6 @@
 package io.xasstream.monitor.detect;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import io.xasstream.schema.monitor.StoredLevel;
 
 /**
  * The level of a quantity over a run of points: inverse-variance weighted mean, its standard error (the larger of
@@ -82,21 +80,16 @@ public final class Level {
         return n == 0 ? Double.NaN : Math.sqrt(sumSigma2 / n);
     }
 
-    void write(DataOutput out) throws IOException {
-        out.writeLong(n);
-        out.writeDouble(shift);
-        out.writeDouble(sw);
-        out.writeDouble(swx);
-        out.writeDouble(swxx);
-        out.writeDouble(sumSigma2);
+    public StoredLevel toStored() {
+        return new StoredLevel(n, shift, sw, swx, swxx, sumSigma2);
     }
 
-    void read(DataInput in) throws IOException {
-        n = in.readLong();
-        shift = in.readDouble();
-        sw = in.readDouble();
-        swx = in.readDouble();
-        swxx = in.readDouble();
-        sumSigma2 = in.readDouble();
+    public void restore(StoredLevel s) {
+        n = s.getCount();
+        shift = s.getShift();
+        sw = s.getSw();
+        swx = s.getSwx();
+        swxx = s.getSwxx();
+        sumSigma2 = s.getSumSigma2();
     }
 }

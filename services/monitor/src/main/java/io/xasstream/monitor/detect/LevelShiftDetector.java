@@ -1,8 +1,8 @@
 package io.xasstream.monitor.detect;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import io.xasstream.schema.monitor.StoredLevelShift;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -214,52 +214,43 @@ public final class LevelShiftDetector {
         return Double.isFinite(v) ? v * v : 0;
     }
 
-    public void write(DataOutput out) throws IOException {
-        out.writeBoolean(armed);
-        out.writeInt(warmCount);
+    public StoredLevelShift toStored() {
+        List<Double> wx = new ArrayList<>(warmCount);
+        List<Double> ws = new ArrayList<>(warmCount);
         for (int i = 0; i < warmCount; i++) {
-            out.writeDouble(warmX[i]);
-            out.writeDouble(warmSigma[i]);
+            wx.add(warmX[i]);
+            ws.add(warmSigma[i]);
         }
-        base.write(out);
-        out.writeDouble(baseScatter);
-        out.writeDouble(up);
-        out.writeDouble(down);
-        out.writeLong(upStart);
-        out.writeLong(downStart);
-        out.writeInt(recentCount);
+        List<Double> rx = new ArrayList<>(recentCount);
+        List<Double> rs = new ArrayList<>(recentCount);
+        List<Long> rq = new ArrayList<>(recentCount);
         for (int i = 0; i < recentCount; i++) {
-            out.writeDouble(recentX[i]);
-            out.writeDouble(recentSigma[i]);
-            out.writeLong(recentSeq[i]);
+            rx.add(recentX[i]);
+            rs.add(recentSigma[i]);
+            rq.add(recentSeq[i]);
         }
+        return new StoredLevelShift(armed, wx, ws, base.toStored(), baseScatter, up, down, upStart, downStart, rx, rs,
+                rq);
     }
 
-    public void read(DataInput in) throws IOException {
-        armed = in.readBoolean();
-        int n = in.readInt();
+    public void restore(StoredLevelShift s) {
+        armed = s.getArmed();
+        int n = s.getWarmX().size();
         warmCount = 0;
-        for (int i = 0; i < n; i++) {
-            double x = in.readDouble();
-            double s = in.readDouble();
-            if (i >= n - warmup) { // the warm-up length may have been shortened since
-                warmX[warmCount] = x;
-                warmSigma[warmCount] = s;
-                warmCount++;
-            }
+        for (int i = Math.max(0, n - warmup); i < n; i++) { // the warm-up length may have been shortened since
+            warmX[warmCount] = s.getWarmX().get(i);
+            warmSigma[warmCount] = s.getWarmSigma().get(i);
+            warmCount++;
         }
-        base.read(in);
-        baseScatter = in.readDouble();
-        up = in.readDouble();
-        down = in.readDouble();
-        upStart = in.readLong();
-        downStart = in.readLong();
-        int m = in.readInt();
+        base.restore(s.getBase());
+        baseScatter = s.getBaseScatter();
+        up = s.getUp();
+        down = s.getDown();
+        upStart = s.getUpStart();
+        downStart = s.getDownStart();
         recentCount = 0;
-        for (int i = 0; i < m; i++) {
-            double x = in.readDouble();
-            double sigma = in.readDouble();
-            remember(in.readLong(), x, sigma);
+        for (int i = 0; i < s.getRecentX().size(); i++) {
+            remember(s.getRecentSeq().get(i), s.getRecentX().get(i), s.getRecentSigma().get(i));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.xasstream.monitor.query;
 import io.xasstream.monitor.MonitorConfig;
 import io.xasstream.monitor.state.MonitorStores;
 import io.xasstream.monitor.state.SampleState;
+import io.xasstream.monitor.state.SampleStateCodec;
 import io.xasstream.monitor.stream.Snapshots;
 import io.xasstream.schema.operando.Alert;
 import io.xasstream.schema.operando.OperandoState;
@@ -40,7 +41,7 @@ public final class MonitorQueries {
         try (KeyValueIterator<String, byte[]> it = samples.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> e = it.next();
-                out.add(toState(SampleState.fromBytes(e.value, config)));
+                out.add(toState(SampleStateCodec.decode(e.value, config)));
             }
         }
         return out;
@@ -50,7 +51,7 @@ public final class MonitorQueries {
     public Optional<OperandoState> state(String key) {
         ReadOnlyKeyValueStore<String, byte[]> samples = stores.store(MonitorStores.SAMPLES);
         byte[] bytes = samples.get(key);
-        return bytes == null ? Optional.empty() : Optional.of(toState(SampleState.fromBytes(bytes, config)));
+        return bytes == null ? Optional.empty() : Optional.of(toState(SampleStateCodec.decode(bytes, config)));
     }
 
     /** The sample's latest {@code limit} points, oldest first (empty when the sample is unknown). */
@@ -60,7 +61,7 @@ public final class MonitorQueries {
         if (bytes == null || limit <= 0) {
             return List.of();
         }
-        long seen = SampleState.fromBytes(bytes, config).spectraSeen;
+        long seen = SampleStateCodec.decode(bytes, config).spectraSeen();
         long from = Math.max(0, Math.max(seen - config.historySize(), seen - limit));
         return range(stores.store(MonitorStores.HISTORY), key, from, seen - 1);
     }
@@ -72,7 +73,7 @@ public final class MonitorQueries {
         if (bytes == null || limit <= 0) {
             return List.of();
         }
-        long count = SampleState.fromBytes(bytes, config).alertCount;
+        long count = SampleStateCodec.decode(bytes, config).alertCount();
         return range(stores.store(MonitorStores.ALERTS), key, Math.max(1, count - limit + 1), count);
     }
 
@@ -94,8 +95,8 @@ public final class MonitorQueries {
     }
 
     private OperandoState toState(SampleState s) {
-        SampleSnapshot latest = s.spectraSeen == 0 ? null
-                : this.<SampleSnapshot>history().get(MonitorStores.entryKey(s.key, s.spectraSeen - 1));
+        SampleSnapshot latest = s.spectraSeen() == 0 ? null
+                : this.<SampleSnapshot>history().get(MonitorStores.entryKey(s.key(), s.spectraSeen() - 1));
         return Snapshots.operandoState(s, latest, config.windowCount(), config.windowMs());
     }
 

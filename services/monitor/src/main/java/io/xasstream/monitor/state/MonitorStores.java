@@ -5,7 +5,7 @@ package io.xasstream.monitor.state;
  * 19-digit sequence number, so that one sample's entries are contiguous and ordered in a range scan.
  */
 public final class MonitorStores {
-    /** Sample key → {@link SampleState} bytes. */
+    /** Sample key → {@link SampleState} as {@link SampleStateCodec} writes it. */
     public static final String SAMPLES = "monitor-samples";
     /** Sample key # point number → SampleSnapshot (bounded history per sample: the time series). */
     public static final String HISTORY = "monitor-history";

@@ -1,9 +1,7 @@
 package io.xasstream.monitor.state;
 
+import io.xasstream.schema.monitor.StoredStats;
 import io.xasstream.schema.operando.WindowStats;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 
 /**
  * Count, mean, standard deviation, min and max of one quantity over a sliding window, kept incrementally: values
@@ -111,27 +109,19 @@ public final class RollingStats {
                 .setMin(min).setMax(max).build();
     }
 
-    void write(DataOutput out) throws IOException {
-        out.writeLong(n);
-        out.writeDouble(shift);
-        out.writeDouble(sum);
-        out.writeDouble(sumSq);
-        out.writeDouble(min);
-        out.writeDouble(max);
-        out.writeLong(minSeq);
-        out.writeLong(maxSeq);
-        out.writeBoolean(stale);
+    StoredStats toStored() {
+        return new StoredStats(n, shift, sum, sumSq, min, max, minSeq, maxSeq, stale);
     }
 
-    void read(DataInput in) throws IOException {
-        n = in.readLong();
-        shift = in.readDouble();
-        sum = in.readDouble();
-        sumSq = in.readDouble();
-        min = in.readDouble();
-        max = in.readDouble();
-        minSeq = in.readLong();
-        maxSeq = in.readLong();
-        stale = in.readBoolean();
+    void restore(StoredStats s) {
+        n = s.getCount();
+        shift = s.getShift();
+        sum = s.getSum();
+        sumSq = s.getSumSq();
+        min = s.getMin();
+        max = s.getMax();
+        minSeq = s.getMinSeq();
+        maxSeq = s.getMaxSeq();
+        stale = s.getStale();
     }
 }

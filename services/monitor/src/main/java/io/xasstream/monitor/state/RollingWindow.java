@@ -1,9 +1,10 @@
 package io.xasstream.monitor.state;
 
 import io.xasstream.monitor.detect.Quantity;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import io.xasstream.schema.monitor.StoredStats;
+import io.xasstream.schema.monitor.StoredWindow;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A sliding window over a sample's points (by count or by acquisition time): the first sequence number still in
@@ -62,22 +63,19 @@ public final class RollingWindow {
         return false;
     }
 
-    void write(DataOutput out) throws IOException {
-        out.writeLong(startSeq);
-        out.writeLong(latestMicros);
-        out.writeInt(stats.length);
+    StoredWindow toStored() {
+        List<StoredStats> all = new ArrayList<>(stats.length);
         for (RollingStats s : stats) {
-            s.write(out);
+            all.add(s.toStored());
         }
+        return new StoredWindow(startSeq, latestMicros, all);
     }
 
-    void read(DataInput in) throws IOException {
-        startSeq = in.readLong();
-        latestMicros = in.readLong();
-        int m = in.readInt();
-        for (int i = 0; i < m; i++) {
-            RollingStats s = i < stats.length ? stats[i] : new RollingStats();
-            s.read(in);
+    void restore(StoredWindow w) {
+        startSeq = w.getStartSeq();
+        latestMicros = w.getLatestMicros();
+        for (int i = 0; i < stats.length && i < w.getStats().size(); i++) {
+            stats[i].restore(w.getStats().get(i));
         }
     }
 }

@@ -4,38 +4,33 @@ import io.xasstream.monitor.MonitorConfig;
 import io.xasstream.monitor.detect.ClassChangeDetector;
 import io.xasstream.monitor.detect.LevelShiftDetector;
 import io.xasstream.monitor.detect.Quantity;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.xasstream.schema.monitor.StoredSampleState;
 
 /**
  * Everything the monitor keeps per sample besides its history and alerts: counters, the two rolling windows and
- * the detectors. Stored as a versioned binary record in the (changelogged) samples store; the latest point is the
- * last entry of the history.
+ * the detectors. Stored as {@link StoredSampleState} (Avro, see {@link SampleStateCodec}) in the changelogged samples
+ * store; the latest point is the last entry of the history.
  */
 public final class SampleState {
-    private static final byte VERSION = 1;
+    private final String key;
+    private final String experimentId;
+    private final String sampleId;
+    private String element = "";
+    private long spectraSeen;
+    private long oodFlagged;
+    private long alertCount;
+    private String lastAlertId;
+    private long updatedAtMicros;
+    private final RollingWindow countWindow = new RollingWindow();
+    private final RollingWindow timeWindow = new RollingWindow();
+    private final ClassChangeDetector oxidation;
+    private final ClassChangeDetector coordination;
+    private final LevelShiftDetector firstShell;
 
-    public String key;
-    public String experimentId;
-    public String sampleId;
-    public String element = "";
-    /** Results seen; also the sequence number the next result gets in the history. */
-    public long spectraSeen;
-    public long oodFlagged;
-    public long alertCount;
-    public String lastAlertId;
-    public long updatedAtMicros;
-    public final RollingWindow countWindow = new RollingWindow();
-    public final RollingWindow timeWindow = new RollingWindow();
-    public final ClassChangeDetector oxidation;
-    public final ClassChangeDetector coordination;
-    public final LevelShiftDetector firstShell;
-
-    public SampleState(MonitorConfig c) {
+    private SampleState(String key, String experimentId, String sampleId, MonitorConfig c) {
+        this.key = key;
+        this.experimentId = experimentId;
+        this.sampleId = sampleId;
         oxidation = new ClassChangeDetector(Quantity.OXIDATION_STATE, c.threshold(), c.drift(), c.probabilityFloor(),
                 c.warmup());
         coordination = new ClassChangeDetector(Quantity.COORDINATION_NUMBER, c.threshold(), c.drift(),
@@ -43,60 +38,120 @@ public final class SampleState {
         firstShell = new LevelShiftDetector(Quantity.FIRST_SHELL_PEAK, c.threshold(), c.drift(), c.warmup());
     }
 
-    public byte[] toBytes() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(VERSION);
-            out.writeUTF(key);
-            out.writeUTF(experimentId);
-            out.writeUTF(sampleId);
-            out.writeUTF(element);
-            out.writeLong(spectraSeen);
-            out.writeLong(oodFlagged);
-            out.writeLong(alertCount);
-            out.writeBoolean(lastAlertId != null);
-            if (lastAlertId != null) {
-                out.writeUTF(lastAlertId);
-            }
-            out.writeLong(updatedAtMicros);
-            countWindow.write(out);
-            timeWindow.write(out);
-            oxidation.write(out);
-            coordination.write(out);
-            firstShell.write(out);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The state of a sample seen for the first time. */
+    public static SampleState start(String key, String experimentId, String sampleId, MonitorConfig config) {
+        return new SampleState(key, experimentId, sampleId, config);
     }
 
-    public static SampleState fromBytes(byte[] data, MonitorConfig config) {
-        SampleState s = new SampleState(config);
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            byte version = in.readByte();
-            if (version != VERSION) {
-                throw new IllegalStateException("sample state version " + version + " is not readable by this "
-                        + "monitor (knows " + VERSION + ")");
-            }
-            s.key = in.readUTF();
-            s.experimentId = in.readUTF();
-            s.sampleId = in.readUTF();
-            s.element = in.readUTF();
-            s.spectraSeen = in.readLong();
-            s.oodFlagged = in.readLong();
-            s.alertCount = in.readLong();
-            s.lastAlertId = in.readBoolean() ? in.readUTF() : null;
-            s.updatedAtMicros = in.readLong();
-            s.countWindow.read(in);
-            s.timeWindow.read(in);
-            s.oxidation.read(in);
-            s.coordination.read(in);
-            s.firstShell.read(in);
-            return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** A state as stored; the detectors take the configuration's thresholds and warm-up. */
+    public static SampleState restore(StoredSampleState s, MonitorConfig config) {
+        SampleState state = new SampleState(s.getKey(), s.getExperimentId(), s.getSampleId(), config);
+        state.element = s.getElement();
+        state.spectraSeen = s.getSpectraSeen();
+        state.oodFlagged = s.getOodFlagged();
+        state.alertCount = s.getAlertCount();
+        state.lastAlertId = s.getLastAlertId();
+        state.updatedAtMicros = s.getUpdatedAtMicros();
+        state.countWindow.restore(s.getCountWindow());
+        state.timeWindow.restore(s.getTimeWindow());
+        state.oxidation.restore(s.getOxidation());
+        state.coordination.restore(s.getCoordination());
+        state.firstShell.restore(s.getFirstShell());
+        return state;
+    }
+
+    public StoredSampleState toStored() {
+        return StoredSampleState.newBuilder().setKey(key).setExperimentId(experimentId).setSampleId(sampleId)
+                .setElement(element).setSpectraSeen(spectraSeen).setOodFlagged(oodFlagged).setAlertCount(alertCount)
+                .setLastAlertId(lastAlertId).setUpdatedAtMicros(updatedAtMicros)
+                .setCountWindow(countWindow.toStored()).setTimeWindow(timeWindow.toStored())
+                .setOxidation(oxidation.toStored()).setCoordination(coordination.toStored())
+                .setFirstShell(firstShell.toStored()).build();
+    }
+
+    /**
+     * One more result of the sample.
+     *
+     * @return its sequence number in the sample's history
+     */
+    public long observe(String resultElement, boolean flaggedOod) {
+        element = resultElement;
+        if (flaggedOod) {
+            oodFlagged++;
         }
+        return spectraSeen++;
+    }
+
+    /**
+     * One more alert of the sample.
+     *
+     * @return its number (1 for the first)
+     */
+    public long alerted(String alertId) {
+        lastAlertId = alertId;
+        return ++alertCount;
+    }
+
+    /** The wall-clock time of this update, microseconds since the epoch. */
+    public void updatedAt(long micros) {
+        updatedAtMicros = micros;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String experimentId() {
+        return experimentId;
+    }
+
+    public String sampleId() {
+        return sampleId;
+    }
+
+    public String element() {
+        return element;
+    }
+
+    /** Results seen; also the sequence number the next result gets in the history. */
+    public long spectraSeen() {
+        return spectraSeen;
+    }
+
+    public long oodFlagged() {
+        return oodFlagged;
+    }
+
+    public long alertCount() {
+        return alertCount;
+    }
+
+    /** The id of the latest alert, null before the first. */
+    public String lastAlertId() {
+        return lastAlertId;
+    }
+
+    public long updatedAtMicros() {
+        return updatedAtMicros;
+    }
+
+    public RollingWindow countWindow() {
+        return countWindow;
+    }
+
+    public RollingWindow timeWindow() {
+        return timeWindow;
+    }
+
+    public ClassChangeDetector oxidation() {
+        return oxidation;
+    }
+
+    public ClassChangeDetector coordination() {
+        return coordination;
+    }
+
+    public LevelShiftDetector firstShell() {
+        return firstShell;
     }
 }

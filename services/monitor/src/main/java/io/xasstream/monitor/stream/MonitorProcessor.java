@@ -6,6 +6,8 @@ import io.xasstream.monitor.detect.Quantity;
 import io.xasstream.monitor.state.MonitorStores;
 import io.xasstream.monitor.state.RollingWindow;
 import io.xasstream.monitor.state.SampleState;
+import io.xasstream.monitor.state.SampleStateCodec;
+import io.xasstream.schema.common.ConditionValue;
 import io.xasstream.schema.operando.Alert;
 import io.xasstream.schema.operando.SampleSnapshot;
 import io.xasstream.schema.result.ClassEstimate;
@@ -71,69 +73,73 @@ final class MonitorProcessor implements Processor<String, InferenceResult, Strin
             return;
         }
         byte[] stored = samples.get(key);
-        SampleState s;
-        if (stored == null) {
-            s = new SampleState(config);
-            s.key = key;
-            s.experimentId = r.getSource().getExperimentId();
-            s.sampleId = r.getSource().getSampleId();
-        } else {
-            s = SampleState.fromBytes(stored, config);
-        }
-        s.element = r.getElement();
-        long seq = s.spectraSeen++;
-        if (point.getOodFlagged()) {
-            s.oodFlagged++;
-        }
+        SampleState s = stored == null
+                ? SampleState.start(key, r.getSource().getExperimentId(), r.getSource().getSampleId(), config)
+                : SampleStateCodec.decode(stored, config);
+        long seq = s.observe(r.getElement(), point.getOodFlagged());
         history.put(MonitorStores.entryKey(key, seq), point);
+        slideWindows(s, point, seq);
+        Instant now = Instant.now();
+        s.updatedAt(Snapshots.micros(now));
+        for (Change c : detect(s, r, point, seq)) {
+            emit(s, c, point, seq, now, record.timestamp());
+        }
+        samples.put(key, SampleStateCodec.encode(s));
+        context.forward(new Record<String, SpecificRecord>(key,
+                Snapshots.operandoState(s, point, config.windowCount(), config.windowMs()), record.timestamp()),
+                stateSink);
+    }
 
+    /** The point enters both windows, the oldest ones leave; the history keeps its configured length. */
+    private void slideWindows(SampleState s, SampleSnapshot point, long seq) {
+        String key = s.key();
         double[] values = Snapshots.windowValues(point);
-        s.countWindow.add(seq, values);
-        slideCount(key, s.countWindow, seq);
-        s.timeWindow.add(seq, values);
-        s.timeWindow.latestMicros(Snapshots.micros(point.getAcquiredAt()));
-        slideTime(key, s.timeWindow, seq);
+        s.countWindow().add(seq, values);
+        slideCount(key, s.countWindow(), seq);
+        s.timeWindow().add(seq, values);
+        s.timeWindow().latestMicros(Snapshots.micros(point.getAcquiredAt()));
+        slideTime(key, s.timeWindow(), seq);
         long forgotten = seq - config.historySize();
         if (forgotten >= 0) {
             history.delete(MonitorStores.entryKey(key, forgotten));
         }
+    }
 
+    /**
+     * Each quantity is judged by the model that answered it: a PDF model that has not seen such spectra must not
+     * silence the oxidation-state detector, nor the other way round.
+     */
+    private static List<Change> detect(SampleState s, InferenceResult r, SampleSnapshot point, long seq) {
         List<Change> changes = new ArrayList<>(3);
-        // each quantity is judged by the model that answered it: a PDF model that has not seen such spectra
-        // must not silence the oxidation-state detector, nor the other way round
         ClassEstimate ox = r.getOxidationState();
         if (ox != null && Snapshots.trusted(point, Quantity.OXIDATION_STATE)) {
-            add(changes, s.oxidation.update(seq, ox.getClasses(), ox.getProbabilities(), ox.getProbabilityStd(),
+            add(changes, s.oxidation().update(seq, ox.getClasses(), ox.getProbabilities(), ox.getProbabilityStd(),
                     ox.getExpectedValue(), ox.getStd()));
         }
         ClassEstimate cn = r.getCoordinationNumber();
         if (cn != null && Snapshots.trusted(point, Quantity.COORDINATION_NUMBER)) {
-            add(changes, s.coordination.update(seq, cn.getClasses(), cn.getProbabilities(),
+            add(changes, s.coordination().update(seq, cn.getClasses(), cn.getProbabilities(),
                     cn.getProbabilityStd(), cn.getExpectedValue(), cn.getStd()));
         }
         ScalarEstimate peak = point.getFirstShellPeak();
         if (peak != null && Snapshots.trusted(point, Quantity.FIRST_SHELL_PEAK)) {
-            add(changes, s.firstShell.update(seq, peak.getMean(), peak.getStd()));
+            add(changes, s.firstShell().update(seq, peak.getMean(), peak.getStd()));
         }
-        Instant now = Instant.now();
-        s.updatedAtMicros = Snapshots.micros(now);
-        for (Change c : changes) {
-            Alert alert = alert(s, c, point, seq, now);
-            long number = ++s.alertCount;
-            s.lastAlertId = alert.getAlertId();
-            alerts.put(MonitorStores.entryKey(key, number), alert);
-            if (number > config.alertsKept()) {
-                alerts.delete(MonitorStores.entryKey(key, number - config.alertsKept()));
-            }
-            context.forward(new Record<String, SpecificRecord>(key, alert, record.timestamp()), alertsSink);
-            LOG.info("alert {}: {} {} -> {} at {}", alert.getAlertId(), alert.getQuantity(),
-                    c.fromClass() != null ? c.fromClass() : String.format("%.3f", c.fromMean()),
-                    c.toClass() != null ? c.toClass() : String.format("%.3f", c.toMean()), alert.getAtSpectrumId());
+        return changes;
+    }
+
+    /** One alert per change: kept (the last alerts-kept of the sample) and forwarded with its result. */
+    private void emit(SampleState s, Change c, SampleSnapshot point, long seq, Instant now, long timestamp) {
+        Alert alert = alert(s, c, point, seq, now);
+        long number = s.alerted(alert.getAlertId());
+        alerts.put(MonitorStores.entryKey(s.key(), number), alert);
+        if (number > config.alertsKept()) {
+            alerts.delete(MonitorStores.entryKey(s.key(), number - config.alertsKept()));
         }
-        samples.put(key, s.toBytes());
-        context.forward(new Record<String, SpecificRecord>(key,
-                Snapshots.operandoState(s, point, config.windowCount(), config.windowMs()), record.timestamp()),
-                stateSink);
+        context.forward(new Record<String, SpecificRecord>(s.key(), alert, timestamp), alertsSink);
+        LOG.info("alert {}: {} {} -> {} at {}", alert.getAlertId(), alert.getQuantity(),
+                c.fromClass() != null ? c.fromClass() : String.format("%.3f", c.fromMean()),
+                c.toClass() != null ? c.toClass() : String.format("%.3f", c.toMean()), alert.getAtSpectrumId());
     }
 
     private static void add(List<Change> changes, Change c) {
@@ -144,18 +150,18 @@ final class MonitorProcessor implements Processor<String, InferenceResult, Strin
 
     private Alert alert(SampleState s, Change c, SampleSnapshot current, long seq, Instant now) {
         SampleSnapshot at = c.changeSeq() == seq ? current
-                : history.get(MonitorStores.entryKey(s.key, c.changeSeq()));
+                : history.get(MonitorStores.entryKey(s.key(), c.changeSeq()));
         if (at == null) {
             at = current;
         }
         String method = c.method() + (c.changeSeq() == seq ? ""
                 : "; triggered by " + current.getSpectrumId() + " (" + (seq - c.changeSeq()) + " later)");
-        Map<String, io.xasstream.schema.common.ConditionValue> conditions = new HashMap<>(at.getConditions());
+        Map<String, ConditionValue> conditions = new HashMap<>(at.getConditions());
         return Alert.newBuilder()
-                .setAlertId(s.key + "#alert-" + (s.alertCount + 1))
-                .setKey(s.key)
-                .setExperimentId(s.experimentId)
-                .setSampleId(s.sampleId)
+                .setAlertId(s.key() + "#alert-" + (s.alertCount() + 1))
+                .setKey(s.key())
+                .setExperimentId(s.experimentId())
+                .setSampleId(s.sampleId())
                 .setQuantity(c.quantity().label())
                 .setFrom(ScalarEstimate.newBuilder().setMean(c.fromMean()).setStd(c.fromStd())
                         .setUnit(c.quantity().unit()).build())
@@ -217,8 +223,8 @@ final class MonitorProcessor implements Processor<String, InferenceResult, Strin
         if (!w.stale()) {
             return;
         }
-        var all = io.xasstream.monitor.detect.Quantity.values();
-        for (var q : all) {
+        Quantity[] all = Quantity.values();
+        for (Quantity q : all) {
             w.stats(q).resetExtremes();
         }
         try (KeyValueIterator<String, SampleSnapshot> it = history.range(MonitorStores.entryKey(key, w.startSeq()),
@@ -231,7 +237,7 @@ final class MonitorProcessor implements Processor<String, InferenceResult, Strin
                 }
                 n = Long.parseLong(e.key.substring(key.length() + 1));
                 double[] v = Snapshots.windowValues(e.value);
-                for (var q : all) {
+                for (Quantity q : all) {
                     w.stats(q).offerExtreme(n, v[q.ordinal()]);
                 }
             }

@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Function;
 
 /** Pure conversions: a result → the point kept per sample; the sample's state → the published OperandoState. */
 public final class Snapshots {
@@ -102,25 +103,25 @@ public final class Snapshots {
 
     public static OperandoState operandoState(SampleState s, SampleSnapshot latest, int windowCount, long windowMs) {
         List<WindowStats> windows = new ArrayList<>();
-        addWindows(windows, s.countWindow, q -> countWindowName(q, windowCount));
-        addWindows(windows, s.timeWindow, q -> timeWindowName(q, windowMs));
+        addWindows(windows, s.countWindow(), q -> countWindowName(q, windowCount));
+        addWindows(windows, s.timeWindow(), q -> timeWindowName(q, windowMs));
         return OperandoState.newBuilder()
-                .setKey(s.key)
-                .setExperimentId(s.experimentId)
-                .setSampleId(s.sampleId)
-                .setElement(s.element)
-                .setSpectraSeen(s.spectraSeen)
-                .setOodFlaggedCount(s.oodFlagged)
+                .setKey(s.key())
+                .setExperimentId(s.experimentId())
+                .setSampleId(s.sampleId())
+                .setElement(s.element())
+                .setSpectraSeen(s.spectraSeen())
+                .setOodFlaggedCount(s.oodFlagged())
                 .setLatest(latest)
                 .setWindow(windows)
-                .setAlertCount(s.alertCount)
-                .setLastAlertId(s.lastAlertId)
-                .setUpdatedAt(fromMicros(s.updatedAtMicros))
+                .setAlertCount(s.alertCount())
+                .setLastAlertId(s.lastAlertId())
+                .setUpdatedAt(fromMicros(s.updatedAtMicros()))
                 .build();
     }
 
     private static void addWindows(List<WindowStats> out, RollingWindow w,
-                                   java.util.function.Function<Quantity, String> name) {
+                                   Function<Quantity, String> name) {
         for (Quantity q : Quantity.values()) {
             if (w.stats(q).count() > 0) {
                 out.add(w.stats(q).toWindowStats(name.apply(q)));

@@ -8,6 +8,7 @@ import io.xasstream.common.topics.Topic;
 import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
+import io.xasstream.monitor.SyntheticResultsAccess;
 import io.xasstream.schema.result.ClassEstimate;
 import io.xasstream.schema.result.InferenceResult;
 import java.util.List;
@@ -28,7 +29,7 @@ class CompareIT {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 TopicAdmin.ensure(admin, List.of(topics.results, v2), config);
             }
-            var fixtures = new io.xasstream.monitor.SyntheticResultsAccess();
+            var fixtures = new SyntheticResultsAccess();
             try (KafkaProducer<String, InferenceResult> producer = new KafkaProducer<>(
                     new KafkaClients(config).producer("compare-it"), topics.results.keySerde().serializer(),
                     topics.results.valueSerde().serializer())) {

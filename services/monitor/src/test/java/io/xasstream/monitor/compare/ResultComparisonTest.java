@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.xasstream.common.config.XasConfig;
+import io.xasstream.common.serde.AvroTrust;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.schema.common.AbsorptionEdge;
 import io.xasstream.schema.common.SourceIds;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class ResultComparisonTest {
     static {
-        io.xasstream.common.serde.AvroTrust.install(); // builders fill defaults of our own record types
+        AvroTrust.install(); // builders fill defaults of our own record types
     }
 
     private static InferenceResult result(String sample, String id, String ox, String cn, float pdfOffset,

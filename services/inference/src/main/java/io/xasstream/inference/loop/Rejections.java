@@ -1,8 +1,9 @@
-package io.xasstream.inference.service;
+package io.xasstream.inference.loop;
 
 import io.xasstream.core.ReasonCode;
 import io.xasstream.schema.dlq.RejectedSpectrum;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -23,7 +24,7 @@ final class Rejections {
         byte[] kept = value.length > MAX_ORIGINAL_BYTES ? Arrays.copyOf(value, MAX_ORIGINAL_BYTES) : value;
         return RejectedSpectrum.newBuilder()
                 .setSpectrumId(spectrumId)
-                .setKey(record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))
+                .setKey(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8))
                 .setSourceTopic(record.topic())
                 .setSourcePartition(record.partition())
                 .setSourceOffset(record.offset())

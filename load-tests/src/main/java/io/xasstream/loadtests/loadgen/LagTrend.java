@@ -1,0 +1,53 @@
+package io.xasstream.loadtests.loadgen;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Whether a run kept up: the spectra outstanding (sent, not yet answered), sampled while sending, and their
+ * least-squares growth over the sending time. A rate is sustained when the lag grew by no more than one second of
+ * input over the run — it may be large (a long latency), but it must not build up.
+ */
+public final class LagTrend {
+    private final List<double[]> samples = new ArrayList<>();
+
+    /** One sample: seconds since the start, spectra outstanding. */
+    public synchronized void add(double seconds, long outstanding) {
+        samples.add(new double[] {seconds, outstanding});
+    }
+
+    /** Least-squares slope of outstanding spectra over time, spectra per second (0 with fewer than 2 samples). */
+    public synchronized double slope() {
+        int n = samples.size();
+        if (n < 2) {
+            return 0;
+        }
+        double mt = 0;
+        double mo = 0;
+        for (double[] s : samples) {
+            mt += s[0] / n;
+            mo += s[1] / n;
+        }
+        double cov = 0;
+        double var = 0;
+        for (double[] s : samples) {
+            cov += (s[0] - mt) * (s[1] - mo);
+            var += (s[0] - mt) * (s[0] - mt);
+        }
+        return var == 0 ? 0 : cov / var;
+    }
+
+    public synchronized long max() {
+        return (long) samples.stream().mapToDouble(s -> s[1]).max().orElse(0);
+    }
+
+    /** Growth of the lag over {@code seconds} of sending, in spectra. */
+    public double growth(double seconds) {
+        return slope() * seconds;
+    }
+
+    /** The lag grew by at most one second of input ({@code spectraPerSecond}) over the sending time. */
+    public boolean sustained(double seconds, double spectraPerSecond) {
+        return growth(seconds) <= spectraPerSecond;
+    }
+}
