@@ -5,6 +5,7 @@ import io.xasstream.kafka.embedded.KraftStorage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -53,6 +57,9 @@ final class BrokerCluster implements AutoCloseable {
             p.put("offsets.topic.num.partitions", "6");
             p.put("transaction.state.log.num.partitions", "6");
             p.putAll(KraftStorage.smallMachine());
+            // a SIGKILLed instance's open transaction is aborted within a second of its timeout (default: 10 s
+            // later), so that read_committed readers see past it sooner; the kill itself is not softened
+            p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
             p.putAll(extra);
             Path config = dir.resolve("node-" + id + ".properties");
             try (var out = Files.newBufferedWriter(config)) {
@@ -88,7 +95,7 @@ final class BrokerCluster implements AutoCloseable {
     void start(int id) throws IOException {
         Path jar = RepoPaths.repo("services/app/target/xasstream.jar");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-cp", jar.toString(), "kafka.Kafka", configs.get(id).toString());
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), "kafka.Kafka", configs.get(id).toString());
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node-" + id + ".log")
                 .toFile()));
         processes.put(id, pb.start());
@@ -97,6 +104,7 @@ final class BrokerCluster implements AutoCloseable {
     /** SIGKILL: the node dies with whatever it had in flight (no controlled shutdown). */
     void kill(int id) throws InterruptedException {
         Process p = processes.get(id);
+        reportCpu(id, p);
         p.destroyForcibly();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("node " + id + " did not die");
@@ -118,6 +126,25 @@ final class BrokerCluster implements AutoCloseable {
         }
     }
 
+    /** Waits until consumer group {@code group} is stable with {@code members} members, each with partitions. */
+    void awaitGroupMembers(String group, int members, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        try (Admin admin = admin()) {
+            while (System.nanoTime() < deadline) {
+                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                        .get(30, TimeUnit.SECONDS);
+                long assigned = d.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+                if (d.groupState() == GroupState.STABLE && d.members().size() == members && assigned == members) {
+                    return;
+                }
+                last = d.groupState() + ", " + d.members().size() + " members, " + assigned + " with partitions";
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("group " + group + " not stable with " + members + " members: " + last);
+    }
+
     /** The broker that coordinates a transactional id's transactions. */
     int transactionCoordinator(String transactionalId) throws Exception {
         try (Admin admin = admin()) {
@@ -126,21 +153,41 @@ final class BrokerCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code count} brokers are registered and every partition has a full ISR again. */
+    /**
+     * Waits until {@code count} brokers are registered and every partition (the internal topics' too) has its full
+     * ISR again: a node killed before a restarted one caught up would leave partitions below min.insync.replicas.
+     */
     void awaitBrokers(int count, int seconds) throws Exception {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
-        Exception last = null;
+        Object last = null;
         while (System.currentTimeMillis() < deadline) {
             try (Admin admin = admin()) {
                 if (admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size() >= count) {
-                    return;
+                    List<String> shortOf = underReplicated(admin);
+                    if (shortOf.isEmpty()) {
+                        return;
+                    }
+                    last = "under-replicated: " + shortOf;
                 }
             } catch (Exception e) {
                 last = e;
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("fewer than " + count + " brokers after " + seconds + " s; logs:\n" + logs(), last);
+        throw new AssertionError("fewer than " + count + " brokers or ISRs not full after " + seconds + " s ("
+                + last + "); logs:\n" + logs());
+    }
+
+    private static List<String> underReplicated(Admin admin) throws Exception {
+        var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(10, TimeUnit.SECONDS);
+        List<String> out = new ArrayList<>();
+        admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).forEach((topic, d) ->
+                d.partitions().forEach(p -> {
+                    if (p.isr().size() < p.replicas().size()) {
+                        out.add(topic + "-" + p.partition());
+                    }
+                }));
+        return out;
     }
 
     String logs() {
@@ -154,8 +201,18 @@ final class BrokerCluster implements AutoCloseable {
         }).collect(Collectors.joining("\n"));
     }
 
+    private static void reportCpu(int id, Process p) {
+        p.info().totalCpuDuration().ifPresent(cpu ->
+                System.out.printf("node %d: %.1f s CPU%n", id, cpu.toMillis() / 1000.0));
+    }
+
     @Override
     public void close() {
+        processes.forEach((id, p) -> {
+            if (p.isAlive()) {
+                reportCpu(id, p);
+            }
+        });
         processes.values().forEach(Process::destroy);
         for (Process p : processes.values()) {
             try {
