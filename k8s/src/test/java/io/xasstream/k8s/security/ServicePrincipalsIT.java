@@ -32,6 +32,7 @@ import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -40,6 +41,7 @@ import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
@@ -139,6 +141,7 @@ class ServicePrincipalsIT {
                 assertThat(log).contains("****");
                 PASSWORDS.values().forEach(p -> assertThat(log).as(s + " log").doesNotContain(p));
             }
+            ServiceProcess.terminate(inference, monitor);
         }
     }
 
@@ -153,13 +156,28 @@ class ServicePrincipalsIT {
     }
 
     @Test
-    void theDashboardPrincipalOnlyReads() {
+    void theDashboardPrincipalOnlyReadsAndSeesInferencesLag() throws Exception {
         Topics topics = new Topics(config("admin"));
         // with no Write on any topic, the (idempotent) producer is refused already at the cluster
         assertThatThrownBy(() -> send(config("xasstream-dashboard"), topics.results.name()))
                 .hasRootCauseInstanceOf(AuthorizationException.class);
         assertThatThrownBy(() -> send(config("xasstream-dashboard"), topics.models.name()))
                 .hasRootCauseInstanceOf(AuthorizationException.class);
+        // its lag figure reads inference's committed offsets (Describe on the group) ...
+        try (Admin admin = new KafkaClients(config("xasstream-dashboard")).admin()) {
+            admin.listConsumerGroupOffsets("xasstream-inference").partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            // ... but it may neither join nor move that group
+            assertThatThrownBy(() -> admin.alterConsumerGroupOffsets("xasstream-inference",
+                    Map.of(new TopicPartition(topics.spectra.name(), 0), new OffsetAndMetadata(0))).all()
+                    .get(30, TimeUnit.SECONDS)).hasRootCauseInstanceOf(GroupAuthorizationException.class);
+        }
+        try (var consumer = new KafkaConsumer<>(new KafkaClients(config("xasstream-dashboard"))
+                .consumer("it-acl", "xasstream-inference"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.results.name()));
+            assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(10)))
+                    .isInstanceOf(GroupAuthorizationException.class);
+        }
     }
 
     @Test
