@@ -1,6 +1,7 @@
 package io.xasstream.schema;
 
 import io.xasstream.schema.dlq.RejectedSpectrum;
+import io.xasstream.schema.ingest.IngestCheckpoint;
 import io.xasstream.schema.model.ModelAnnouncement;
 import io.xasstream.schema.monitor.StoredSampleState;
 import io.xasstream.schema.operando.Alert;
@@ -31,7 +32,8 @@ public final class SchemaHistory {
     /** The records that travel on topics (a state store's changelog is a topic too). */
     public static final List<Class<? extends SpecificRecordBase>> TOP_LEVEL = List.of(
             Spectrum.class, SpectrumBatch.class, InferenceResult.class, RejectedSpectrum.class,
-            OperandoState.class, Alert.class, ModelAnnouncement.class, StoredSampleState.class);
+            OperandoState.class, Alert.class, ModelAnnouncement.class, StoredSampleState.class,
+            IngestCheckpoint.class);
 
     private static final String ROOT = "io/xasstream/schema/history/";
 

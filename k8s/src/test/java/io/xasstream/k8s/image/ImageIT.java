@@ -65,7 +65,11 @@ class ImageIT {
     void layersSeparateBaseDependenciesNativeLibrariesModelsAndTheApplication() throws Exception {
         assertThat(image.layerNames()).containsSubsequence("dependencies", "native libraries (linux-amd64)",
                 "models", "application");
-        assertThat(image.files("application")).anyMatch(f -> f.matches("app/libs/xasstream-app-.*\\.jar"));
+        // the app with every service a pod runs: run --services dashboard and ingest bluesky need their modules
+        for (String module : List.of("app", "dashboard", "ingest", "inference", "monitor")) {
+            assertThat(image.files("application")).as(module)
+                    .anyMatch(f -> f.matches("app/libs/xasstream-" + module + "-.*\\.jar"));
+        }
         assertThat(image.files("dependencies")).noneMatch(f -> f.startsWith("app/libs/xasstream-"));
         assertThat(image.files("models")).contains("opt/xasstream/models/manifest.json");
         // every ONNX file the manifest names is in the models layer

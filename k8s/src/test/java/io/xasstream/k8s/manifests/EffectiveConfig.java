@@ -18,9 +18,6 @@ import java.util.stream.Collectors;
  * unknown or invalid setting fails here as it would in the pod), then the container's XASSTREAM_* environment.
  */
 final class EffectiveConfig {
-    /** Settings of the dashboard module (issue 31), which this branch does not contain yet. */
-    private static final Set<String> OTHER_MODULES = Set.of("XASSTREAM_DASHBOARD_HOST", "XASSTREAM_DASHBOARD_TOKEN");
-
     private EffectiveConfig() {
     }
 
@@ -41,8 +38,7 @@ final class EffectiveConfig {
                     if (!name.startsWith("XASSTREAM_")) {
                         continue;
                     }
-                    boolean known = declared.contains(name) || name.startsWith("XASSTREAM_KAFKA_CLIENT_")
-                            || OTHER_MODULES.contains(name);
+                    boolean known = declared.contains(name) || name.startsWith("XASSTREAM_KAFKA_CLIENT_");
                     assertThat(known).as(workload + ": " + name + " is no setting").isTrue();
                     env.put(name, e.containsKey("value") ? String.valueOf(e.get("value")) : "from-a-secret");
                 }

@@ -7,6 +7,8 @@ import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
+import io.xasstream.dashboard.feed.LagProbe;
+import io.xasstream.dashboard.replay.ReplayReader;
 import io.xasstream.k8s.RepoPaths;
 import io.xasstream.k8s.cluster.ClusterStreams;
 import io.xasstream.k8s.cluster.CommittedResults;
@@ -156,18 +158,31 @@ class ServicePrincipalsIT {
     }
 
     @Test
-    void theDashboardPrincipalOnlyReadsAndSeesInferencesLag() throws Exception {
+    void theDashboardPrincipalOnlyReadsWhatTheDashboardReads() throws Exception {
         Topics topics = new Topics(config("admin"));
         // with no Write on any topic, the (idempotent) producer is refused already at the cluster
         assertThatThrownBy(() -> send(config("xasstream-dashboard"), topics.results.name()))
                 .hasRootCauseInstanceOf(AuthorizationException.class);
         assertThatThrownBy(() -> send(config("xasstream-dashboard"), topics.models.name()))
                 .hasRootCauseInstanceOf(AuthorizationException.class);
-        // its lag figure reads inference's committed offsets (Describe on the group) ...
-        try (Admin admin = new KafkaClients(config("xasstream-dashboard")).admin()) {
-            admin.listConsumerGroupOffsets("xasstream-inference").partitionsToOffsetAndMetadata()
-                    .get(30, TimeUnit.SECONDS);
-            // ... but it may neither join nor move that group
+        // the dashboard's own lag probe, as its principal: inference's committed offsets (Describe on the group)
+        // against the spectra topic's ends ...
+        KafkaClients dashboard = new KafkaClients(config("xasstream-dashboard"));
+        try (LagProbe probe = new LagProbe(dashboard::admin, "xasstream-inference").start()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (probe.latest() == null && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(probe.latest()).isNotNull();
+            assertThat(probe.latest().error()).as("lag probe").isNull();
+        }
+        // ... and its replay overlay lists and reads the versioned results topics (xas.results.*)
+        send(config("admin"), topics.resultsShadow.name());
+        ReplayReader replay = new ReplayReader(dashboard, topics, 100);
+        assertThat(replay.topics()).contains(topics.resultsShadow.name());
+        assertThat(replay.read(topics.resultsShadow.name(), "secure", "s0")).isEqualTo("[]"); // fetched, not its key
+        try (Admin admin = dashboard.admin()) {
+            // ... but it may neither join nor move inference's group
             assertThatThrownBy(() -> admin.alterConsumerGroupOffsets("xasstream-inference",
                     Map.of(new TopicPartition(topics.spectra.name(), 0), new OffsetAndMetadata(0))).all()
                     .get(30, TimeUnit.SECONDS)).hasRootCauseInstanceOf(GroupAuthorizationException.class);

@@ -10,6 +10,7 @@ import io.xasstream.app.cli.ReplayCommand;
 import io.xasstream.app.cli.RunCommand;
 import io.xasstream.app.cli.SendCommand;
 import io.xasstream.app.cli.TailCommand;
+import io.xasstream.app.cli.ingest.IngestCommand;
 import io.xasstream.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "xasstream", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streams x-ray absorption spectra through Kafka into local structure (pseudo-PDF, "
                 + "coordination number, oxidation state) with uncertainties.",
-        subcommands = {DemoCommand.class, BrokerCommand.class, SendCommand.class, TailCommand.class, RunCommand.class, NormalizeCommand.class, PredictCommand.class, ReplayCommand.class, CompareCommand.class,
+        subcommands = {DemoCommand.class, BrokerCommand.class, SendCommand.class, TailCommand.class, RunCommand.class, NormalizeCommand.class, PredictCommand.class, ReplayCommand.class, CompareCommand.class, IngestCommand.class,
                 ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,19 +21,15 @@ class DemoCommandIT {
 
     @Test
     void demoStreamsTheBundledSeriesAndStopsCleanly(@TempDir Path tmp) throws Exception {
-        StringWriter out = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
-        Path manifest = Path.of(System.getProperty("xasstream.repo.root", "../.."), "models/manifest.json");
-        CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> cl.execute("demo", "--duration", "45",
-                "--set", "demo.rate=20", "--set", "management.port=0", "--set", "monitor.http.port=0",
-                "--set", "models.manifest=" + manifest, "--set", "inference.execution-provider=cpu"));
+        DemoOutput run = new DemoOutput();
+        CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> run.run("--duration", "45",
+                "--set", "demo.rate=20"));
 
-        String bootstrap = await(out, err, demo, Pattern.compile("Kafka bootstrap servers : (\\S+)"));
-        String health = await(out, err, demo, Pattern.compile("health\\s+: (\\S+)"));
-        String samples = await(out, err, demo, Pattern.compile("operando state \\(HTTP\\)\\s+: (\\S+)"));
+        String bootstrap = run.await(demo,
+                Pattern.compile("Kafka bootstrap servers : (\\S+)"));
+        String health = run.await(demo, Pattern.compile("health\\s+: (\\S+)"));
+        String samples = run.await(demo,
+                Pattern.compile("operando state \\(HTTP\\)\\s+: (\\S+)"));
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> h = http.send(HttpRequest.newBuilder(URI.create(health)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -82,22 +77,6 @@ class DemoCommandIT {
         assertThat(sampleList.body()).contains("demo-fe-reduction-1");
 
         assertThat(demo.get(120, TimeUnit.SECONDS)).isZero();
-        assertThat(out.toString()).contains("stopped");
-    }
-
-    private static String await(StringWriter out, StringWriter err, CompletableFuture<Integer> demo, Pattern p)
-            throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (System.currentTimeMillis() < deadline) {
-            Matcher m = p.matcher(out.toString());
-            if (m.find()) {
-                return m.group(1);
-            }
-            if (demo.isDone()) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("demo did not print " + p + "; output so far:\n" + out + "\nerrors:\n" + err);
+        assertThat(run.out.toString()).contains("stopped");
     }
 }

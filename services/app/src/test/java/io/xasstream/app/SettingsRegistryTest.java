@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.xasstream.app.demo.DemoSettings;
 import io.xasstream.common.config.Setting;
 import io.xasstream.common.config.XasConfig;
+import io.xasstream.dashboard.DashboardSettings;
 import io.xasstream.inference.InferenceSettings;
+import io.xasstream.ingest.IngestSettings;
 import io.xasstream.monitor.MonitorSettings;
 import java.io.File;
 import java.io.IOException;
@@ -42,7 +44,8 @@ class SettingsRegistryTest {
 
         // the scan sees the settings of every module that declares some
         assertThat(declared).contains(XasConfig.BOOTSTRAP_SERVERS, InferenceSettings.MAX_BATCH,
-                MonitorSettings.WARMUP, DemoSettings.RATE);
+                MonitorSettings.WARMUP, DashboardSettings.TOKEN, DemoSettings.RATE,
+                IngestSettings.BLUESKY_APPLICATION_ID);
         assertThat(unlisted(declared)).isEmpty();
         assertThat(XasConfig.settings()).doesNotHaveDuplicates();
     }

@@ -45,7 +45,24 @@ public enum ReasonCode {
     /** No model is served for this element and edge. */
     NO_MODEL(Stage.ROUTE),
     /** The model run failed for this record. */
-    INFERENCE_FAILED(Stage.INFER);
+    INFERENCE_FAILED(Stage.INFER),
+
+    // --- ingest adapters (Bluesky documents, Karabo trains, Tiled runs → Spectrum) ---
+    /** A source message (Bluesky document, Karabo train) is not readable msgpack of the expected shape. */
+    UNDECODABLE_DOCUMENT(Stage.DECODE),
+    /** A document refers to a run or descriptor this adapter never saw (its start was not read). */
+    ORPHAN_DOCUMENT(Stage.DECODE),
+    /** A run ended with an exit status other than success (aborted, failed): no spectrum is made of it. */
+    RUN_NOT_SUCCESSFUL(Stage.VALIDATE),
+    /**
+     * A Bluesky run never stopped: open longer than {@code ingest.bluesky.run-max-age-ms} of stream time, or the
+     * oldest when a task holds more than {@code ingest.bluesky.max-open-runs} open runs. Dropped from the store.
+     */
+    RUN_EXPIRED(Stage.VALIDATE),
+    /** A column the profile maps (energy, i0, itrans or fluorescence) is not in the run's data. */
+    MISSING_COLUMN(Stage.VALIDATE),
+    /** A scan was still open when the source ended (Karabo scan mode): too little to bin into one spectrum. */
+    SCAN_INCOMPLETE(Stage.VALIDATE);
 
     private final Stage stage;
 

@@ -1,16 +1,12 @@
 package io.xasstream.monitor;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.management.Readiness;
 import io.xasstream.common.metrics.XasMetrics;
 import io.xasstream.common.topics.Topics;
-import io.xasstream.monitor.query.MonitorHttpVerticle;
 import io.xasstream.monitor.query.MonitorQueries;
-import io.xasstream.monitor.query.MonitorRoutes;
 import io.xasstream.monitor.stream.MonitorTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * MonitorService monitor = new MonitorService(config, topics, metrics, readiness);
  * monitor.start();
- * host.deploy(monitor.httpVerticle(), new DeploymentOptions());   // or mount monitor.router(vertx)
+ * MonitorRoutes.mount(router, monitor.queries());   // on the host's HTTP server
  * ...
  * monitor.close();
  * </pre>
@@ -149,17 +145,6 @@ public final class MonitorService implements AutoCloseable {
             throw new IllegalStateException("monitor not started");
         }
         return queries;
-    }
-
-    /** The query routes, to mount on another server (e.g. the management server's extra router). */
-    public Router router(Vertx vertx) {
-        return MonitorRoutes.router(vertx, queries());
-    }
-
-    /** A verticle serving the query routes on monitor.http.port (interface management.host). */
-    public MonitorHttpVerticle httpVerticle() {
-        return new MonitorHttpVerticle(queries(), config.get(XasConfig.MANAGEMENT_HOST),
-                config.get(MonitorSettings.HTTP_PORT));
     }
 
     /** Stops Kafka Streams (commits, closes the stores; the state directory is kept unless it was temporary). */

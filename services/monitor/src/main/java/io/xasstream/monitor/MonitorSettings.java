@@ -33,7 +33,8 @@ public final class MonitorSettings implements SettingsGroup {
             "Kafka Streams commit interval: alerts and states reach read_committed consumers about this long after "
                     + "their result.");
     public static final Setting<Integer> HTTP_PORT = Setting.integer("monitor.http.port", 8082, 0, 65535,
-            "Port of the monitor's query API (sample state, time series, alerts); 0 picks a free port.");
+            "Port of the HTTP server of the monitor's query API (sample state, time series, alerts) and the "
+                    + "dashboard; 0 picks a free port.");
 
     @Override
     public int rank() {

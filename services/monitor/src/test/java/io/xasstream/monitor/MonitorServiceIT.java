@@ -3,8 +3,9 @@ package io.xasstream.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.json.RecordJson;
 import io.xasstream.common.management.Readiness;
@@ -12,7 +13,7 @@ import io.xasstream.common.metrics.XasMetrics;
 import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
-import io.xasstream.monitor.query.MonitorHttpVerticle;
+import io.xasstream.monitor.query.MonitorRoutes;
 import io.xasstream.schema.operando.Alert;
 import io.xasstream.schema.operando.OperandoState;
 import io.xasstream.schema.result.InferenceResult;
@@ -58,8 +59,7 @@ class MonitorServiceIT {
 
     private static XasConfig config(Path stateDir) {
         return XasConfig.load(null, Map.of(), Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "monitor.application-id", "monitor-it", "monitor.state-dir", stateDir.toString(),
-                "monitor.http.port", "0"));
+                "monitor.application-id", "monitor-it", "monitor.state-dir", stateDir.toString()));
     }
 
     @Test
@@ -110,9 +110,11 @@ class MonitorServiceIT {
                 int alertsFirstRun = seenAlerts.size();
                 assertThat(alertsFirstRun).isBetween(1, 3); // oxidation state, and CN / first shell with it
 
-                // the query API
-                MonitorHttpVerticle http = monitor.httpVerticle();
-                vertx.deployVerticle(http, new DeploymentOptions()).await(30, TimeUnit.SECONDS);
+                // the query API, mounted as the service host mounts it on its HTTP server
+                Router router = Router.router(vertx);
+                MonitorRoutes.mount(router, monitor.queries());
+                HttpServer http = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+                        .await(30, TimeUnit.SECONDS);
                 String base = "http://127.0.0.1:" + http.actualPort();
                 JsonNode state = get(base + "/samples/exp-it/cuo-1/state", 200);
                 assertThat(state.get("spectraSeen").asLong()).isEqualTo(100);

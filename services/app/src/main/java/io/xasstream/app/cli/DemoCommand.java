@@ -63,13 +63,14 @@ public final class DemoCommand implements Callable<Integer> {
             String mgmt = host.managementUrl(cfg);
             out.println();
             out.println("xasstream demo is running" + (kafka.isEmbedded() ? " on an embedded Kafka broker" : ""));
+            out.println("  dashboard               : " + services.dashboardUrl(cfg));
             out.println("  Kafka bootstrap servers : " + bootstrap);
             out.println("  topics                  : " + kafka.topics().all());
             out.println("  health                  : " + mgmt + "/health");
             out.println("  readiness               : " + mgmt + "/ready");
             out.println("  metrics (Prometheus)    : " + mgmt + "/metrics");
             out.println("  models                  : " + mgmt + "/models");
-            out.println("  operando state (HTTP)   : http://127.0.0.1:" + services.monitorPort() + "/samples");
+            out.println("  operando state (HTTP)   : " + services.httpUrl(cfg) + "/samples");
             for (DemoSeries s : series) {
                 out.println("  streaming               : series '" + s.name() + "', " + s.spectra().size()
                         + " spectra at " + cfg.get(DemoSettings.RATE) + "/s into " + kafka.topics().spectra.name());
@@ -78,10 +79,13 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  dead letters            : ./xasstream tail --topic rejected -b " + bootstrap);
             out.println("Press Ctrl-C to stop.");
             out.flush();
-            signal.await(duration);
-            out.println("stopping ...");
-            out.flush();
-            feeders.forEach(host::undeploy); // before the publisher they write with is closed
+            try {
+                signal.await(duration);
+            } finally {
+                out.println("stopping ...");
+                out.flush();
+                feeders.forEach(host::undeploy); // before the publisher they write with is closed, also when interrupted
+            }
         }
         out.println("stopped");
         out.flush();

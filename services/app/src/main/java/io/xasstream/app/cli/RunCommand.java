@@ -30,8 +30,9 @@ public final class RunCommand implements Callable<Integer> {
     ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--services", split = ",", paramLabel = "NAME",
-            description = "Services to run in this process: inference, monitor (default: all).")
-    List<String> services = List.of("inference", "monitor");
+            description = "Services to run in this process: inference, monitor, dashboard (default: all). The "
+                    + "dashboard alone only reads topics (a read-only Kafka principal will do).")
+    List<String> services = List.of("inference", "monitor", "dashboard");
 
     @Override
     public Integer call() throws Exception {
@@ -43,6 +44,9 @@ public final class RunCommand implements Callable<Integer> {
              Services running = Services.start(kafka, host, names(services))) {
             out.println("xasstream running against " + cfg.get(XasConfig.BOOTSTRAP_SERVERS) + "; management on "
                     + host.managementUrl(cfg));
+            if (running.dashboard() != null) {
+                out.println("dashboard: " + running.dashboardUrl(kafka.config()));
+            }
             out.println("configuration: " + cfg);
             out.flush();
             signal.await(0);
@@ -56,7 +60,7 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 out.add(Services.Name.valueOf(n.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown service '" + n + "' (inference, monitor)");
+                throw new IllegalArgumentException("unknown service '" + n + "' (inference, monitor, dashboard)");
             }
         }
         return out;

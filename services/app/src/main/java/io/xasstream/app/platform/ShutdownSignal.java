@@ -33,6 +33,11 @@ public final class ShutdownSignal implements AutoCloseable {
         }
     }
 
+    /** True once a stop was requested (Ctrl-C / SIGTERM). */
+    public boolean requested() {
+        return stop.getCount() == 0;
+    }
+
     /** The command has stopped its services: lets the JVM exit (or, without a signal, removes the hook). */
     @Override
     public void close() {

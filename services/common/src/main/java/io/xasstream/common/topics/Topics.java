@@ -3,6 +3,7 @@ package io.xasstream.common.topics;
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.serde.SerdeFactory;
 import io.xasstream.schema.dlq.RejectedSpectrum;
+import io.xasstream.schema.ingest.IngestCheckpoint;
 import io.xasstream.schema.model.ModelAnnouncement;
 import io.xasstream.schema.operando.Alert;
 import io.xasstream.schema.operando.OperandoState;
@@ -35,6 +36,8 @@ public final class Topics {
     public final Topic<String, Alert> alerts;
     /** ModelAnnouncement per model id (compacted): drives hot swaps. */
     public final Topic<String, ModelAnnouncement> models;
+    /** IngestCheckpoint per source item (compacted): what the archive adapters have already published. */
+    public final Topic<String, IngestCheckpoint> ingestCheckpoints;
 
     private final SerdeFactory serdes;
     private final Map<String, String> resultConfig;
@@ -72,11 +75,14 @@ public final class Topics {
                 "Alert on detected changes (oxidation state, coordination, first-shell peak)");
         models = new Topic<>(prefix + "xas.models", Serdes.String(), serdes.forType(ModelAnnouncement.class), compacted,
                 "ModelAnnouncement per model id (compacted); drives hot swaps");
+        ingestCheckpoints = new Topic<>(prefix + "xas.ingest.checkpoints", Serdes.String(),
+                serdes.forType(IngestCheckpoint.class), compacted,
+                "IngestCheckpoint per source item (compacted): runs an archive adapter (ingest tiled) has handled");
     }
 
     /** The fixed topics, created at start-up. */
     public List<Topic<?, ?>> all() {
-        return List.of(spectra, results, resultsShadow, rejected, operandoState, alerts, models);
+        return List.of(spectra, results, resultsShadow, rejected, operandoState, alerts, models, ingestCheckpoints);
     }
 
     /** A versioned results topic that a replay writes into, e.g. xas.results.fe-k-v2. */

@@ -1,13 +1,12 @@
 package io.xasstream.inference.predict;
 
+import io.xasstream.common.records.SpectrumArrays;
 import io.xasstream.common.topics.RecordKeys;
 import io.xasstream.core.ReasonCode;
 import io.xasstream.core.SpectrumRejectedException;
 import io.xasstream.core.preprocess.MuFromChannels;
 import io.xasstream.schema.common.XfelPulse;
-import io.xasstream.schema.spectrum.ExplicitEnergyAxis;
 import io.xasstream.schema.spectrum.RawChannels;
-import io.xasstream.schema.spectrum.RegularEnergyAxis;
 import io.xasstream.schema.spectrum.Spectrum;
 import io.xasstream.schema.spectrum.SpectrumBatch;
 import java.nio.ByteBuffer;
@@ -15,7 +14,6 @@ import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.generic.PrimitivesArrays;
 
 /** Avro spectra as they arrive on the topic → {@link SpectrumInput}s (mu derived from raw channels as beamlines do). */
 public final class SpectrumRecordInputs {
@@ -116,29 +114,7 @@ public final class SpectrumRecordInputs {
     }
 
     static double[] energy(Object axis) throws SpectrumRejectedException {
-        if (axis instanceof ExplicitEnergyAxis e) {
-            if (e.getValuesEv().isEmpty()) {
-                throw new SpectrumRejectedException(ReasonCode.MISSING_FIELD, "empty energy axis");
-            }
-            return doubles(e.getValuesEv());
-        }
-        if (axis instanceof RegularEnergyAxis r) {
-            if (r.getCount() <= 0 || !(r.getStepEv() > 0) || !Double.isFinite(r.getStartEv())) {
-                throw new SpectrumRejectedException(ReasonCode.MISSING_FIELD, "regular energy axis needs count > 0, "
-                        + "step > 0 and a finite start (got " + r.getCount() + ", " + r.getStepEv() + ", "
-                        + r.getStartEv() + ")");
-            }
-            if (r.getCount() > 1_000_000) {
-                throw new SpectrumRejectedException(ReasonCode.LENGTH_MISMATCH, "regular energy axis of "
-                        + r.getCount() + " points");
-            }
-            double[] e = new double[r.getCount()];
-            for (int i = 0; i < e.length; i++) {
-                e[i] = r.getStartEv() + i * r.getStepEv();
-            }
-            return e;
-        }
-        throw new SpectrumRejectedException(ReasonCode.MISSING_FIELD, "no energy axis");
+        return SpectrumArrays.energy(axis);
     }
 
     private static void requireElement(String element) throws SpectrumRejectedException {
@@ -176,20 +152,7 @@ public final class SpectrumRecordInputs {
     }
 
     private static double[] doubles(List<Double> values) {
-        if (values instanceof PrimitivesArrays.DoubleArray primitive) {
-            // the codec's direct reader: no unboxing per point (a null element cannot occur in it)
-            double[] out = new double[primitive.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = primitive.getDouble(i);
-            }
-            return out;
-        }
-        double[] out = new double[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            Double v = values.get(i);
-            out[i] = v == null ? Double.NaN : v;
-        }
-        return out;
+        return SpectrumArrays.doubles(values);
     }
 
     private static double[] toDoubles(float[] v) {

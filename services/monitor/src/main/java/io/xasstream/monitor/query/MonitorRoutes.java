@@ -1,6 +1,5 @@
 package io.xasstream.monitor.query;
 
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.xasstream.common.json.RecordJson;
@@ -28,8 +27,8 @@ public final class MonitorRoutes {
     private MonitorRoutes() {
     }
 
-    public static Router router(Vertx vertx, MonitorQueries queries) {
-        Router router = Router.router(vertx);
+    /** Adds the query routes to a router that may serve other routes too (the dashboard's, on one server). */
+    public static void mount(Router router, MonitorQueries queries) {
         router.get("/samples").handler(ctx -> respond(ctx, () -> array(queries.samples())));
         router.get("/samples/:experiment/:sample/state").handler(ctx -> respond(ctx,
                 () -> queries.state(key(ctx)).map(s -> RecordJson.toJsonLine(s)).orElse(null)));
@@ -37,7 +36,6 @@ public final class MonitorRoutes {
                 () -> queries.state(key(ctx)).isEmpty() ? null : array(queries.timeSeries(key(ctx), limit(ctx)))));
         router.get("/samples/:experiment/:sample/alerts").handler(ctx -> respond(ctx,
                 () -> queries.state(key(ctx)).isEmpty() ? null : array(queries.alerts(key(ctx), limit(ctx)))));
-        return router;
     }
 
     private static String key(RoutingContext ctx) {
