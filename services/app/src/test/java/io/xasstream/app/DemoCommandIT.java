@@ -69,7 +69,7 @@ class DemoCommandIT {
         HttpResponse<String> sampleList = http.send(HttpRequest.newBuilder(URI.create(samples)).build(),
                 HttpResponse.BodyHandlers.ofString());
         long until = System.currentTimeMillis() + 20_000;
-        while (!sampleList.body().contains("fe-reduction") && System.currentTimeMillis() < until) {
+        while (!sampleList.body().contains("demo-fe-reduction-1") && System.currentTimeMillis() < until) {
             Thread.sleep(500);
             sampleList = http.send(HttpRequest.newBuilder(URI.create(samples)).build(),
                     HttpResponse.BodyHandlers.ofString());

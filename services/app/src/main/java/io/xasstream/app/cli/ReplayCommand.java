@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.xasstream.app.platform.KafkaPlatform;
 import io.xasstream.app.platform.ServiceHost;
 import io.xasstream.common.config.XasConfig;
+import io.xasstream.common.topics.Topics;
 import io.xasstream.inference.InferenceSettings;
 import io.xasstream.inference.service.Replay;
 import io.xasstream.inference.service.ReplayVerticle;
@@ -61,7 +62,8 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         XasConfig cfg = config.load();
-        String version = output.startsWith("xas.results.") ? output.substring("xas.results.".length()) : output;
+        String results = new Topics(cfg).results.name() + ".";
+        String version = output.startsWith(results) ? output.substring(results.length()) : output;
         Path manifestFile = manifest != null ? manifest : cfg.path(InferenceSettings.MODELS_MANIFEST, System.getenv());
         try (KafkaPlatform kafka = KafkaPlatform.connect(cfg);
              ServiceHost host = ServiceHost.headless(kafka.config(), "replay")) {

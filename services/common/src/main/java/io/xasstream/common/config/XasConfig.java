@@ -1,5 +1,6 @@
 package io.xasstream.common.config;
 
+import io.xasstream.common.topics.TopicSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -73,11 +75,11 @@ public final class XasConfig {
     public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
     /** The settings every module shares; each module adds its own as a {@link SettingsGroup}. */
-    private static final List<Setting<?>> COMMON = List.of(
+    private static final List<Setting<?>> COMMON = Stream.of(List.<Setting<?>>of(
             BOOTSTRAP_SERVERS, EMBEDDED_DATA_DIR, EMBEDDED_PORT, CLIENT_ID_PREFIX,
             TOPIC_PARTITIONS, TOPIC_REPLICATION, TOPIC_CREATE, SPECTRA_RETENTION_MS, RESULTS_RETENTION_MS,
             SERDE_FORMAT, REGISTRY_URL, REGISTRY_AUTH, MAX_MESSAGE_BYTES,
-            MANAGEMENT_HOST, MANAGEMENT_PORT);
+            MANAGEMENT_HOST, MANAGEMENT_PORT), TopicSettings.ALL).flatMap(List::stream).toList();
 
     /** Found once: the common settings, then every group on the class path by rank. */
     private static final class Declared {

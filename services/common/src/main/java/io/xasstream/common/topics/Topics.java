@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.Serdes;
 /** The typed topic registry: every topic of xasstream, its key/value serdes and creation settings. */
 public final class Topics {
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]{0,100}");
 
     /** Spectrum | SpectrumBatch, key experiment/sample. The archive that replay reads: long retention. */
     public final Topic<String, SpecificRecord> spectra;
@@ -40,6 +41,7 @@ public final class Topics {
 
     private final SerdeFactory serdes;
     private final Map<String, String> resultConfig;
+    private final String prefix;
 
     public Topics(XasConfig config) {
         this(config, new SerdeFactory(config));
@@ -47,27 +49,33 @@ public final class Topics {
 
     public Topics(XasConfig config, SerdeFactory serdes) {
         this.serdes = serdes;
+        this.prefix = config.get(TopicSettings.PREFIX);
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException(TopicSettings.PREFIX.name() + " '" + prefix + "' may hold only letters, "
+                    + "digits, . _ - (at most 100)");
+        }
         Serde<String> key = Serdes.String();
         String spectraRetention = String.valueOf(config.get(XasConfig.SPECTRA_RETENTION_MS));
         this.resultConfig = Map.of("retention.ms", String.valueOf(config.get(XasConfig.RESULTS_RETENTION_MS)));
         Map<String, String> compacted = Map.of("cleanup.policy", "compact");
 
-        spectra = new Topic<>("xas.spectra", key, serdes.forAny(List.of(Spectrum.class, SpectrumBatch.class)),
+        spectra = new Topic<>(prefix + "xas.spectra", key, serdes.forAny(List.of(Spectrum.class, SpectrumBatch.class)),
                 Map.of("retention.ms", spectraRetention, "max.message.bytes", String.valueOf(16 * 1024 * 1024)),
                 "Spectrum | SpectrumBatch from beamlines, XFELs, `send` and the demo; the archive replay reads");
-        results = new Topic<>("xas.results", key, serdes.forType(InferenceResult.class), resultConfig,
+        results = new Topic<>(prefix + "xas.results", key, serdes.forType(InferenceResult.class), resultConfig,
                 "InferenceResult per spectrum from the live models");
-        resultsShadow = new Topic<>("xas.results.shadow", key, serdes.forType(InferenceResult.class), resultConfig,
+        resultsShadow = new Topic<>(prefix + "xas.results.shadow", key, serdes.forType(InferenceResult.class),
+                resultConfig,
                 "InferenceResult from the shadow model (comparison before promotion)");
-        rejected = new Topic<>("xas.rejected", key, serdes.forType(RejectedSpectrum.class), resultConfig,
+        rejected = new Topic<>(prefix + "xas.rejected", key, serdes.forType(RejectedSpectrum.class), resultConfig,
                 "RejectedSpectrum dead letters with reason code, stage and the original bytes");
-        operandoState = new Topic<>("xas.operando-state", key, serdes.forType(OperandoState.class), compacted,
+        operandoState = new Topic<>(prefix + "xas.operando-state", key, serdes.forType(OperandoState.class), compacted,
                 "OperandoState, latest per sample (compacted)");
-        alerts = new Topic<>("xas.alerts", key, serdes.forType(Alert.class), resultConfig,
+        alerts = new Topic<>(prefix + "xas.alerts", key, serdes.forType(Alert.class), resultConfig,
                 "Alert on detected changes (oxidation state, coordination, first-shell peak)");
-        models = new Topic<>("xas.models", Serdes.String(), serdes.forType(ModelAnnouncement.class), compacted,
+        models = new Topic<>(prefix + "xas.models", Serdes.String(), serdes.forType(ModelAnnouncement.class), compacted,
                 "ModelAnnouncement per model id (compacted); drives hot swaps");
-        ingestCheckpoints = new Topic<>("xas.ingest.checkpoints", Serdes.String(),
+        ingestCheckpoints = new Topic<>(prefix + "xas.ingest.checkpoints", Serdes.String(),
                 serdes.forType(IngestCheckpoint.class), compacted,
                 "IngestCheckpoint per source item (compacted): runs an archive adapter (ingest tiled) has handled");
     }
@@ -83,7 +91,7 @@ public final class Topics {
             throw new IllegalArgumentException("'" + version + "' is not a valid version label "
                     + "(letters, digits, . _ -)");
         }
-        return new Topic<>("xas.results." + version, Serdes.String(), serdes.forType(InferenceResult.class),
+        return new Topic<>(results.name() + "." + version, Serdes.String(), serdes.forType(InferenceResult.class),
                 resultConfig, "InferenceResult of a replay through model version " + version);
     }
 }

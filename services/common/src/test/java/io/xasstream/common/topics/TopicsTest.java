@@ -31,6 +31,17 @@ class TopicsTest {
     }
 
     @Test
+    void aPrefixPrecedesEveryTopicNameSoThatBeamlinesCanBeKeptApartByPrefixedAcls() {
+        Topics bl07 = new Topics(XasConfig.load(null, Map.of(), Map.of("topics.prefix", "bl07.")));
+        assertThat(bl07.all()).extracting(Topic::name).allMatch(n -> n.startsWith("bl07.xas."))
+                .contains("bl07.xas.spectra", "bl07.xas.models");
+        assertThat(bl07.resultsFor("v2").name()).isEqualTo("bl07.xas.results.v2");
+        assertThat(topics.spectra.name()).isEqualTo("xas.spectra");
+        assertThatThrownBy(() -> new Topics(XasConfig.load(null, Map.of(), Map.of("topics.prefix", "bl 07/"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topics.prefix");
+    }
+
+    @Test
     void theKeyOfASampleIsExperimentSlashSample() {
         assertThat(RecordKeys.of("exp-7", "cu-1")).isEqualTo("exp-7/cu-1");
     }

@@ -1,11 +1,7 @@
 package io.xasstream.kafka.embedded;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +17,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,62 +38,26 @@ public final class EmbeddedKafka implements AutoCloseable {
             throws Exception {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
-        int brokerPort = port > 0 ? port : freePort();
-        int controllerPort = freePort();
+        int brokerPort = port > 0 ? port : KraftStorage.freePort();
+        int controllerPort = KraftStorage.freePort();
         Path logDir = dataDir.resolve("kraft-logs");
         Files.createDirectories(logDir);
 
-        Properties p = new Properties();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", String.valueOf(NODE_ID));
-        p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("log.dirs", logDir.toString());
+        Properties p = KraftStorage.combinedNode(NODE_ID, NODE_ID + "@127.0.0.1:" + controllerPort, brokerPort,
+                controllerPort, logDir);
         // A single broker: every internal topic must live with one replica, or exactly-once stalls.
-        p.put("offsets.topic.replication.factor", "1");
+        p.putAll(KraftStorage.replication(1, 1));
         p.put("offsets.topic.num.partitions", "5");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
         p.put("transaction.state.log.num.partitions", "5");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("min.insync.replicas", "1");
-        p.put("default.replication.factor", "1");
         p.put("num.partitions", "3");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("auto.create.topics.enable", "false");
-        p.put("message.max.bytes", String.valueOf(16 * 1024 * 1024 + 1024));
-        p.put("replica.fetch.max.bytes", String.valueOf(16 * 1024 * 1024 + 1024));
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
-        // One node serving one machine's clients: fewer request threads than Kafka's 3 network / 8 io contend less
-        // with the services for the cores. 1 / 2 against 2 / 4: paced p99 16.8 / 17.3 / 19.4 ms against
-        // 20.0 / 20.2 / 17.5 ms on 2 cores, transactions over 10 ms 35-47 against 45-65 (PipelineBenchmark --broker).
-        p.put("num.network.threads", "1");
-        p.put("num.io.threads", "2");
-        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
-        // With transactions v2 the broker adds a partition to the open transaction itself; while the coordinator
-        // still writes the previous transaction's markers it answers CONCURRENT_TRANSACTIONS and the broker retries
-        // after this backoff (default 20 ms). On one loopback node the markers take a few ms, and at 100 spectra/s
-        // (one transaction each) the 20 ms wait showed in the latency tail (PipelineBenchmark --broker).
-        p.put("add.partitions.to.txn.retry.backoff.ms", "2");
+        p.putAll(KraftStorage.smallMachine());
         p.putAll(overrides);
         KafkaConfig config = new KafkaConfig(p, false);
 
         boolean formatted = Files.exists(logDir.resolve("meta.properties"));
         if (!formatted) {
-            new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setDirectories(List.of(logDir.toString()))
-                    .setMetadataLogDirectory(logDir.toString())
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .setControllerListenerName("CONTROLLER")
-                    .run();
+            KraftStorage.format(logDir, NODE_ID, Uuid.randomUuid().toString(), List.of());
         }
         this.server = new KafkaRaftServer(config, Time.SYSTEM);
         this.server.startup();
@@ -184,14 +142,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                     Thread.sleep(100);
                 }
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
         }
     }
 
