@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "models", "training"))
 
-from fe_k import fuse, nets  # noqa: E402  (the training pipeline's modules)
+from fe_k import blend, fuse, nets  # noqa: E402  (the training pipeline's modules)
 from m3d import reference, train as m3d_train  # noqa: E402
 from xasprep import normalize as prep  # noqa: E402
 
@@ -72,10 +72,35 @@ def _classifier(weights, prefix, n_in):
                                 _dummy_ood(weights, prefix))
 
 
-def torch_module(path):
-    """The fused torch module of one committed graph, its weights read from the ONNX file."""
+def _blended(weights, entry):
+    """fe-k-pdf since 1.2.0: the ensemble blended with the nearest training pair (fe_k.blend.BlendedPDF). The
+    ensemble's weights carry the prefix "ensemble."; the index is in the graph (its inputs transposed, folded by the
+    exporter into an unnamed MatMul initializer), the blend's weights and scales in the manifest's calibration."""
+    inner = {k[len("ensemble."):]: v for k, v in weights.items() if k.startswith("ensemble.")}
+    ensemble = _module(inner)
+    n_in, n_index = inner["x_mean"].shape[0], weights["g2_index"].shape[0]
+    x_t = [v for k, v in weights.items() if k.startswith("onnx::") and tuple(v.shape) == (n_in, n_index)]
+    if len(x_t) != 1:
+        raise ValueError("no single (%d, %d) index initializer in the blended graph" % (n_in, n_index))
+    b = entry["calibration"]["blend"]
+    choice = {"w_pdf": b["wPdf"], "w_distance": b["wDistance"], "pdf_std_scale": b["pdfStdScale"],
+              "distance_std_scale": b["distanceStdScale"]}
+    return blend.BlendedPDF(ensemble, x_t[0].numpy().T, weights["g2_index"].numpy(), weights["dist_index"].numpy(),
+                            choice).eval()
+
+
+def torch_module(path, entry=None):
+    """The fused torch module of one committed graph, its weights read from the ONNX file (and, for a blended graph,
+    the blend's parameters from its manifest entry)."""
     graph = onnx.load(path).graph
     weights = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in graph.initializer}
+    if "g2_index" in weights:
+        return _blended(weights, entry), [o.name for o in graph.output]
+    return _module(weights), [o.name for o in graph.output]
+
+
+def _module(weights):
+    """The training pipeline's fused module for these ONNX weights (by their state_dict names), loaded."""
     n_in = weights["x_mean"].shape[0]
     if "shape.ood.p" in weights:
         module = reference.FusedReferenceClassifier(
@@ -94,9 +119,9 @@ def torch_module(path):
     state = module.state_dict()
     missing = sorted(set(state) - set(weights))
     if missing:
-        raise ValueError("%s: no weights for %s" % (path, missing))
+        raise ValueError("no weights for %s" % missing)
     module.load_state_dict({k: weights[k] for k in state})
-    return module.eval(), [o.name for o in graph.output]
+    return module.eval()
 
 
 def twin_spec(entry):
@@ -120,7 +145,7 @@ class Graph:
     def __init__(self, entry, models_dir):
         self.entry = entry
         self.id, self.task = entry["id"], entry["task"]
-        self.module, self.graph_outputs = torch_module(os.path.join(models_dir, entry["file"]))
+        self.module, self.graph_outputs = torch_module(os.path.join(models_dir, entry["file"]), entry)
         self.spec = twin_spec(entry)
         self.input_key = json.dumps(entry["input"], sort_keys=True)
         self.edge_shift = "edgeShift" in entry
