@@ -15,14 +15,18 @@ import io.xasstream.schema.result.InferenceResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -54,11 +58,12 @@ class MonitorMigrationIT {
                     Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
                     topics.results.keySerde().serializer(), topics.results.valueSerde().serializer())) {
                 // Given a monitor that saw a reduction (Cu2+ to Cu+ at result 40) and stopped
-                MonitorService monitor = new MonitorService(first, topics, metrics, new Readiness()).start();
-                send(producer, topics, cu, 0, 80);
-                long alerts = awaitState(monitor, key, 80).getAlertCount();
+                long alerts;
+                try (MonitorService monitor = new MonitorService(first, topics, metrics, new Readiness()).start()) {
+                    send(producer, topics, cu, 0, 80);
+                    alerts = awaitState(monitor, key, 80).getAlertCount();
+                }
                 assertThat(alerts).isPositive();
-                monitor.close();
 
                 // and whose changelog holds the sample in the previous release's format, with no local state left
                 ConsumerRecord<String, byte[]> newest = newest(kafka, key).orElseThrow();
@@ -91,31 +96,40 @@ class MonitorMigrationIT {
                 "monitor.application-id", APP, "monitor.state-dir", stateDir.toString()));
     }
 
+    /** Sends results from..to-1 and waits for every acknowledgement, so a failed send fails here with its cause. */
     private static void send(KafkaProducer<String, InferenceResult> producer, Topics topics, SyntheticResults cu,
-                             int from, int to) {
+                             int from, int to) throws Exception {
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
         for (int i = from; i < to; i++) {
             boolean reduced = i >= 40;
-            producer.send(new ProducerRecord<>(topics.results.name(), cu.key(), cu.result(i, 0, reduced ? 1 : 0,
-                    reduced ? 0 : 1, SyntheticResults.temperature(100 + i))));
+            acks.add(producer.send(new ProducerRecord<>(topics.results.name(), cu.key(), cu.result(i, 0,
+                    reduced ? 1 : 0, reduced ? 0 : 1, SyntheticResults.temperature(100 + i)))));
         }
-        producer.flush();
+        for (Future<RecordMetadata> ack : acks) {
+            ack.get(2, TimeUnit.MINUTES);
+        }
     }
 
     private static OperandoState awaitState(MonitorService monitor, String key, long seen)
             throws InterruptedException {
         long deadline = System.currentTimeMillis() + 120_000;
+        String last = "no state yet";
         while (System.currentTimeMillis() < deadline) {
             try {
                 Optional<OperandoState> s = monitor.queries().state(key);
                 if (s.isPresent() && s.get().getSpectraSeen() >= seen) {
                     return s.get();
                 }
+                last = s.map(o -> o.getSpectraSeen() + " results seen").orElse("no state for the sample");
             } catch (RuntimeException e) {
                 // stores not queryable while restoring or rebalancing
+                last = "store not queryable: " + e;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("the monitor did not reach " + seen + " results of " + key);
+        // what was seen last and the Streams state, so a failure on a slow machine says where it stood
+        throw new AssertionError("the monitor did not reach " + seen + " results of " + key + " in 120 s; last: "
+                + last + "; streams " + monitor.state());
     }
 
     /** The newest committed changelog record of a sample. */
