@@ -2,11 +2,11 @@ package io.xasstream.ingest;
 
 import io.xasstream.common.config.XasConfig;
 import io.xasstream.common.kafka.KafkaClients;
+import io.xasstream.common.kafka.TopicSnapshot;
 import io.xasstream.common.topics.Topic;
 import io.xasstream.common.topics.TopicAdmin;
 import io.xasstream.common.topics.Topics;
 import io.xasstream.kafka.embedded.EmbeddedKafka;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,11 +15,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -81,21 +78,6 @@ public final class IngestITSupport {
 
     /** Every committed record of a registry topic now (up to its end offsets), decoded. */
     public static <V> List<V> readAll(XasConfig config, Topic<String, V> topic) {
-        var props = new KafkaClients(config).consumer("it-read", null);
-        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            List<V> out = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (System.currentTimeMillis() < deadline
-                    && parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(topic.valueSerde().deserializer()
-                        .deserialize(r.topic(), r.value())));
-            }
-            return out;
-        }
+        return TopicSnapshot.readAll(new KafkaClients(config), "it-read", topic);
     }
 }

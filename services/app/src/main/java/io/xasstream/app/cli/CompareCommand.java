@@ -3,7 +3,6 @@ package io.xasstream.app.cli;
 import io.xasstream.app.platform.KafkaPlatform;
 import io.xasstream.monitor.compare.ResultComparison;
 import io.xasstream.monitor.compare.ResultTopics;
-import io.xasstream.monitor.compare.TopicSnapshot;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,7 +40,7 @@ public final class CompareCommand implements Callable<Integer> {
         try (KafkaPlatform kafka = KafkaPlatform.connect(config.load())) {
             var a = ResultTopics.resolve(kafka.topics(), topicA);
             var b = ResultTopics.resolve(kafka.topics(), topicB);
-            ResultComparison comparison = TopicSnapshot.compare(kafka.clients(), a, b);
+            ResultComparison comparison = ResultComparison.read(kafka.clients(), a, b);
             out.println(json ? comparison.toJson().toPrettyString() : comparison.toTable());
             out.flush();
         }

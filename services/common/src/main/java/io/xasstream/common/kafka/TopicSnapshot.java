@@ -1,9 +1,8 @@
-package io.xasstream.monitor.compare;
+package io.xasstream.common.kafka;
 
-import io.xasstream.common.kafka.KafkaClients;
 import io.xasstream.common.topics.Topic;
-import io.xasstream.schema.result.InferenceResult;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -13,19 +12,25 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads a topic from its beginning to its end as of now (read_committed: up to the last stable offset), with no
- * consumer group and no commits. Undecodable records are counted, not thrown.
+ * Reads a registry topic from its beginning to its end as of now (read_committed: up to the last stable offset),
+ * with no consumer group and no commits. Undecodable records are counted, not thrown. Used by {@code compare} and
+ * by the integration tests that check what a service wrote.
  */
 public final class TopicSnapshot {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     private TopicSnapshot() {
     }
 
-    /** @return records that could not be decoded */
-    public static <V> long read(KafkaClients clients, Topic<String, V> topic, Consumer<V> sink) {
+    /**
+     * @param role the client's role (its client.id)
+     * @return records that could not be decoded
+     */
+    public static <V> long read(KafkaClients clients, String role, Topic<String, V> topic, Consumer<V> sink) {
         long undecodable = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clients.consumer("compare", null),
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clients.consumer(role, null),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            var infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30));
+            var infos = consumer.partitionsFor(topic.name(), WAIT);
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalArgumentException("topic " + topic.name() + " does not exist");
             }
@@ -33,8 +38,8 @@ public final class TopicSnapshot {
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            while (partitions.stream().anyMatch(p -> consumer.position(p, Duration.ofSeconds(30)) < end.get(p))) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, WAIT);
+            while (partitions.stream().anyMatch(p -> consumer.position(p, WAIT) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.value() == null) {
                         continue;
@@ -53,12 +58,10 @@ public final class TopicSnapshot {
         return undecodable;
     }
 
-    /** Both topics read to their end into a comparison. */
-    public static ResultComparison compare(KafkaClients clients, Topic<String, InferenceResult> a,
-                                           Topic<String, InferenceResult> b) {
-        ResultComparison c = new ResultComparison(a.name(), b.name());
-        read(clients, a, c::addA);
-        read(clients, b, c::addB);
-        return c;
+    /** Every decodable record of the topic now, in partition order. */
+    public static <V> List<V> readAll(KafkaClients clients, String role, Topic<String, V> topic) {
+        List<V> out = new ArrayList<>();
+        read(clients, role, topic, out::add);
+        return out;
     }
 }

@@ -3,6 +3,9 @@ package io.xasstream.monitor.compare;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xasstream.common.json.RecordJson;
+import io.xasstream.common.kafka.KafkaClients;
+import io.xasstream.common.kafka.TopicSnapshot;
+import io.xasstream.common.topics.Topic;
 import io.xasstream.schema.result.InferenceResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +28,15 @@ public final class ResultComparison {
     public ResultComparison(String topicA, String topicB) {
         this.topicA = topicA;
         this.topicB = topicB;
+    }
+
+    /** Both topics read to their end (as of now) into a comparison. */
+    public static ResultComparison read(KafkaClients clients, Topic<String, InferenceResult> a,
+                                        Topic<String, InferenceResult> b) {
+        ResultComparison c = new ResultComparison(a.name(), b.name());
+        TopicSnapshot.read(clients, "compare", a, c::addA);
+        TopicSnapshot.read(clients, "compare", b, c::addB);
+        return c;
     }
 
     public void addA(InferenceResult r) {

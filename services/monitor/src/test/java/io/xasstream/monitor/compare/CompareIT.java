@@ -45,7 +45,7 @@ class CompareIT {
                 }
                 producer.flush();
             }
-            ResultComparison c = TopicSnapshot.compare(new KafkaClients(config), topics.results, v2);
+            ResultComparison c = ResultComparison.read(new KafkaClients(config), topics.results, v2);
             assertThat(c.differences()).singleElement().satisfies(d -> {
                 assertThat(d.matched()).isEqualTo(20);
                 assertThat(d.oxidationChanged()).hasSize(5).allMatch(id -> id.compareTo("cuo-1-00015") >= 0);
