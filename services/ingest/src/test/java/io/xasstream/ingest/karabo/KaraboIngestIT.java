@@ -142,6 +142,7 @@ class KaraboIngestIT {
         Fixtures.Channels c = Fixtures.channels(sf);
         Random random = new Random(11);
         int pulses = 4;
+        long trains;
         try (KaraboBridgeSimulator bridge = new KaraboBridgeSimulator()) {
             long tid = 2_000_000_000L;
             for (int k = 0; k < c.energy().length; k++) {
@@ -169,13 +170,17 @@ class KaraboIngestIT {
                     Map.of("actualEnergy.value", 8.0), Map.of())));
             Profile profile = ProfileLoader.fromYaml("karabo: {mode: scan, experiment: p900124, sample: ni-foil, "
                     + "element: Ni, energy-unit: keV, bin-ev: 0.1}");
-            run(bridge, profile, new IngestMetrics(new SimpleMeterRegistry(), "karabo"));
+            trains = run(bridge, profile, new IngestMetrics(new SimpleMeterRegistry(), "karabo"));
         }
 
         List<Spectrum> spectra = IngestITSupport.readAll(config, topics.spectra).stream()
                 .filter(Spectrum.class::isInstance).map(Spectrum.class::cast)
                 .filter(s -> s.getSource().getExperimentId().equals("p900124")).toList();
-        assertThat(spectra).hasSize(1);
+        List<String> deadLetters = IngestITSupport.readAll(config, topics.rejected).stream()
+                .filter(r -> r.getService().equals("ingest-karabo"))
+                .map(r -> r.getReasonCode() + ": " + r.getMessage()).toList();
+        assertThat(spectra).as("one spectrum of the scan (the adapter read %d trains; its dead letters: %s)", trains,
+                deadLetters).hasSize(1);
         Spectrum s = spectra.get(0);
         assertThat(s.getSpectrumId()).isEqualTo("p900124-scan-17");
         assertThat(s.getSource().getScanId()).isEqualTo("17");
@@ -189,13 +194,15 @@ class KaraboIngestIT {
         }
     }
 
-    private static void run(KaraboBridgeSimulator bridge, Profile profile, IngestMetrics metrics) throws Exception {
+    /** Runs {@code ingest karabo --once} against the bridge until it stops by itself; returns the trains read. */
+    private static long run(KaraboBridgeSimulator bridge, Profile profile, IngestMetrics metrics) throws Exception {
         // --once ends 2 s after the last train; the clock starts at the ZeroMQ handshake, so a cold JVM's slow
         // connect on a busy host does not count
         KaraboIngest.Options options = new KaraboIngest.Options(bridge.endpoint(), IngestSettings.KaraboSocket.REQ,
                 2000, true, 0);
         try (KaraboIngest ingest = KaraboIngest.start(config, topics, profile.karabo(), metrics, options)) {
             assertThat(ingest.await(2, TimeUnit.MINUTES)).isTrue();
+            return ingest.trains();
         }
     }
 
