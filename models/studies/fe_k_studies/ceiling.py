@@ -340,24 +340,13 @@ def card_section(c, task):
     return lines
 
 
-def write_card_sections(c):
-    """The cards' sections on this study (result `c` of `run`), committed as models/studies/results/fe_k_ceiling_{pdf,cn}.md,
-    which the card writer reads."""
-    from fe_k import report
-    for task in ("pdf", "cn"):
-        report.write_study_section("fe_k_ceiling_" + task, card_section(c, task))
-
-
 def main(argv=None):
     """`cd models/studies && /usr/bin/python3 -m fe_k_studies.ceiling [--data DIR]`: writes work/fe_k/ceiling.json and the cards' sections (results/fe_k_ceiling_*.md); needs the knn stage and the ONNX files."""
-    import argparse
     import sys
-    from fe_k import pipeline as P, settings
-    ap = argparse.ArgumentParser(prog="python3 -m fe_k_studies.ceiling", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=settings.DEFAULT_DATA)
-    a = ap.parse_args(argv if argv is not None else sys.argv[1:])
-    write_card_sections(run(a.data, P.result_path("ceiling"), P.log))
+    from fe_k import pipeline as P
+    from fe_k_studies import cli
+    a = cli.parser("ceiling", __doc__).parse_args(argv if argv is not None else sys.argv[1:])
+    cli.write_card_sections("ceiling", card_section, run(a.data, P.result_path("ceiling"), P.log))
     return 0
 
 

@@ -7,12 +7,11 @@ the served models and kNN resampled together, so that the goals stated against k
 (PDF (a) and distance MAE <= 0.7 x kNN's) move with their own baseline. Per goal: the value, its 95 % interval, and
 whether the goal is met, missed or inside the interval. Exploration only: it trains and chooses nothing.
 Result: work/fe_k/heldoutci.json."""
-import argparse
-import os
 
 import numpy as np
 
 from fe_k import data, ensemble as E, knn as KNN, metrics as M, pipeline as P
+from fe_k_studies import cli
 
 SEED = 20261206
 LEVEL = 0.95
@@ -109,8 +108,7 @@ def served(x):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=os.path.join(os.path.dirname(data.REPO), "shared", "data", "xanesnet-fe-k"))
+    ap = cli.parser("heldoutci", __doc__)
     ap.add_argument("--reps", type=int, default=4000, help="bootstrap resamples of the held-out pairs")
     a = ap.parse_args(argv)
     if a.reps < 100:

@@ -131,13 +131,10 @@ def run(data_dir, out_path, log, workers=2):
 
 def main(argv=None):
     """`cd models/studies && /usr/bin/python3 -m fe_k_studies.sweep [--data DIR]`: writes work/fe_k/sweep.json."""
-    import argparse
     import sys
-    from fe_k import pipeline as P, settings
-    ap = argparse.ArgumentParser(prog="python3 -m fe_k_studies.sweep", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=settings.DEFAULT_DATA)
-    a = ap.parse_args(argv if argv is not None else sys.argv[1:])
+    from fe_k_studies import cli
+    from fe_k import pipeline as P
+    a = cli.parser("sweep", __doc__).parse_args(argv if argv is not None else sys.argv[1:])
     run(a.data, P.result_path("sweep"), P.log)
     return 0
 

@@ -7,7 +7,6 @@ spec in data.SPECS; an old spec no longer there is an error). Prints CN exact / 
 lost and an exact McNemar p, and distance / PDF (a) errors with a Wilcoxon signed-rank p. Trains and chooses nothing."""
 from __future__ import annotations
 
-import argparse
 import json
 import os
 
@@ -15,6 +14,7 @@ import numpy as np
 from scipy.stats import binomtest, wilcoxon
 
 from fe_k import data, metrics as M, onnxcheck, report
+from fe_k_studies import cli
 
 
 def _version(models_dir):
@@ -71,10 +71,8 @@ def compare(old_dir, data_dir):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python3 -m fe_k_studies.versions", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = cli.parser("versions", __doc__)
     ap.add_argument("old_models_dir")
-    ap.add_argument("--data", default=os.path.join(os.path.dirname(data.REPO), "shared", "data", "xanesnet-fe-k"))
     a = ap.parse_args(argv)
     print(compare(a.old_models_dir, a.data))
 
