@@ -149,9 +149,7 @@ class MonitorTopologyTest {
     @Test
     void aResultWithoutPerTaskEstimatesIsJudgedByItsOneFlag() {
         start(MonitorConfig.defaults());
-        SyntheticResults cu = new SyntheticResults("exp-7", "old-writer", 12);
-        cu.oodRate = 1.0;
-        InferenceResult r = cu.result(0, 0, 0, 1, SyntheticResults.temperature(25));
+        InferenceResult r = firstCuResult("old-writer", 12, 1.0);
         assertThat(r.getOodByTask()).isEmpty();
         results.pipeInput(r.getKey(), r);
         assertThat(states.readValuesToList().get(0).getLatest().getUntrusted())
@@ -188,9 +186,7 @@ class MonitorTopologyTest {
     void aVerdictOverridesTheModelsOodFlagForItsQuantity() {
         // Given a result whose PDF model flagged the spectrum but whose first-shell answer carries a verdict, UNCERTAIN
         start(MonitorConfig.defaults());
-        SyntheticResults cu = new SyntheticResults("exp-7", "verdict-first", 14);
-        cu.oodRate = 0;
-        InferenceResult clean = cu.result(0, 0, 0, 1, SyntheticResults.temperature(25));
+        InferenceResult clean = firstCuResult("verdict-first", 14, 0);
         InferenceResult r = InferenceResult.newBuilder(clean)
                 .setFirstShellDistance(ScalarEstimate.newBuilder(clean.getFirstShellDistance())
                         .setVerdict(Verdict.UNCERTAIN).build())
@@ -200,6 +196,13 @@ class MonitorTopologyTest {
 
         // Then the verdict rules: the first shell is kept
         assertThat(states.readValuesToList().get(0).getLatest().getUntrusted()).isEmpty();
+    }
+
+    /** The first result of a fresh Cu2+ sample of exp-7 at 25 °C, its OOD flag set with probability oodRate. */
+    private static InferenceResult firstCuResult(String sample, long seed, double oodRate) {
+        SyntheticResults cu = new SyntheticResults("exp-7", sample, seed);
+        cu.oodRate = oodRate;
+        return cu.result(0, 0, 0, 1, SyntheticResults.temperature(25));
     }
 
     /** 300 in-distribution results of a Cu2+ -> Cu+ step at {@code change}, each edited before it is piped in. */
